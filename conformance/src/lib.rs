@@ -1,0 +1,1 @@
+//! The conformance harness: property-based checks of any implementation against the schemas.

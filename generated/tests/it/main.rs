@@ -1,0 +1,4 @@
+//! One integration-test binary for the schemas and the code generated from them.
+
+mod schemas;
+mod support;
