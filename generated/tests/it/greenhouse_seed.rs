@@ -1,0 +1,1 @@
+//! Fidelity of schemas/greenhouse*.graphql to its source document (filled in by the schemas issue).

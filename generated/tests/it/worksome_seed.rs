@@ -1,0 +1,1 @@
+//! Fidelity of schemas/worksome*.graphql to its source document (filled in by the schemas issue).
