@@ -1,1 +1,38 @@
-//! What generated code links against: field errors, the rules table types and the execution glue.
+//! What generated code links against: field errors, three-state inputs, the rules table types, the operation engine
+//! (parse, validate, limits, cache) and the execution glue's support.
+//!
+//! Generated code names everything here by absolute path (`::runtime::...`), and derives through the re-exported
+//! `serde`, so a crate using generated code needs only this crate as a dependency.
+
+pub mod complexity;
+pub mod engine;
+pub mod error;
+pub mod exec;
+pub mod input;
+pub mod response;
+pub mod rules;
+
+pub use error::{ErrorCode, FieldError, FieldResult};
+pub use input::{Id, MaybeAbsent};
+
+// Re-exported for generated code, which must not require its users to depend on these directly.
+pub use apollo_compiler;
+pub use chrono;
+pub use futures;
+pub use serde;
+pub use serde_json;
+pub use url;
+
+/// Includes the module generated for one schema by `generator::compile` in `build.rs`.
+///
+/// ```ignore
+/// pub mod greenhouse_onboarding {
+///     runtime::include_schema!("greenhouse_onboarding");
+/// }
+/// ```
+#[macro_export]
+macro_rules! include_schema {
+    ($module:literal) => {
+        include!(concat!(env!("OUT_DIR"), "/", $module, ".rs"));
+    };
+}

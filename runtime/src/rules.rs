@@ -1,0 +1,279 @@
+//! The rules table: what an API promises beyond its types, as declared by the directives of `schemas/rules.graphql`.
+//!
+//! The generator emits one `ApiRules` per schema as a `static`; the server enforces it and the harness checks it,
+//! so both read the same declaration.
+
+/// Everything declared on `schema` and on fields of one API.
+#[derive(Debug, Clone, Copy)]
+pub struct ApiRules {
+    /// `@api(name:)`: the module name and the harness's `--api` value.
+    pub name: &'static str,
+    pub title: &'static str,
+    /// The source document the schema transcribes.
+    pub document: &'static str,
+    pub transport: Transport,
+    /// The GraphQL endpoint, or the prefix of the REST routes.
+    pub path: &'static str,
+    pub auth: Auth,
+    pub error_format: ErrorFormat,
+    pub rate_limits: &'static [RateLimit],
+    pub complexity: Option<Complexity>,
+    /// Rules of individual fields, sorted by (type, field); fields without any rule are left out.
+    pub fields: &'static [FieldRules],
+}
+
+impl ApiRules {
+    /// The rules of one field, if it has any.
+    pub fn field(&self, type_name: &str, field_name: &str) -> Option<&'static FieldRules> {
+        self.fields
+            .binary_search_by(|f| (f.type_name, f.field_name).cmp(&(type_name, field_name)))
+            .ok()
+            .map(|i| &self.fields[i])
+    }
+
+    /// The quota that applies to a token kind (a kind-specific one first, then one for every kind).
+    pub fn rate_limit_for(&self, token_kind: Option<&str>) -> Option<&'static RateLimit> {
+        let specific = token_kind.and_then(|kind| {
+            self.rate_limits
+                .iter()
+                .find(|r| r.token_kinds.contains(&kind))
+        });
+        specific.or_else(|| self.rate_limits.iter().find(|r| r.token_kinds.is_empty()))
+    }
+
+    /// Fields paginated in the given style.
+    pub fn paginated(&self, style: PaginationStyle) -> impl Iterator<Item = &'static FieldRules> {
+        self.fields
+            .iter()
+            .filter(move |f| f.pagination.is_some_and(|p| p.style == style))
+    }
+}
+
+/// How clients reach the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    Graphql,
+    Rest,
+}
+
+/// `@auth`.
+#[derive(Debug, Clone, Copy)]
+pub struct Auth {
+    pub scheme: AuthScheme,
+    pub roles: &'static [&'static str],
+    pub scopes: &'static [&'static str],
+    pub token_kinds: &'static [&'static str],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AuthScheme {
+    /// `Authorization: Basic base64(key:secret)`.
+    HttpBasic,
+    /// A bearer token obtained from a `@public` login field.
+    BearerSession,
+    /// A bearer token issued out of band.
+    BearerToken,
+}
+
+/// `@errorFormat`.
+#[derive(Debug, Clone, Copy)]
+pub struct ErrorFormat {
+    pub style: ErrorStyle,
+    /// Every code the document names.
+    pub codes: &'static [&'static str],
+    /// The HTTP status of a GraphQL response carrying errors, when the document fixes it.
+    pub http_status: Option<u16>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorStyle {
+    /// `errors[].errorCode`.
+    ErrorCodeField,
+    /// `errors[].extensions.code`.
+    ExtensionsCode,
+    /// The HTTP status, with a JSON `{"error": ...}` body.
+    HttpStatus,
+    /// `message`, `locations`, `path` only.
+    MessageOnly,
+}
+
+/// `@rateLimit`: at most `limit` requests per credential in each window.
+#[derive(Debug, Clone, Copy)]
+pub struct RateLimit {
+    pub limit: u32,
+    pub window_seconds: u32,
+    /// The token kinds it applies to; empty for all.
+    pub token_kinds: &'static [&'static str],
+    pub reported_by: RateLimitReport,
+    pub exceeded: RateLimitExceeded,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateLimitReport {
+    QuotaField,
+    Headers,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RateLimitExceeded {
+    GraphqlError,
+    Http429,
+}
+
+/// `@complexity`.
+#[derive(Debug, Clone, Copy)]
+pub struct Complexity {
+    pub maximum: u32,
+}
+
+/// The rules on one field.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldRules {
+    pub type_name: &'static str,
+    pub field_name: &'static str,
+    /// `@requiresRole`: empty when any credential may call it.
+    pub roles: &'static [&'static str],
+    /// `@requiresScope`.
+    pub scopes: &'static [&'static str],
+    /// `@public`: callable without credentials.
+    pub public: bool,
+    pub pagination: Option<Pagination>,
+    /// `@cost(weight:)`: replaces the complexity score of the field and its selections.
+    pub cost: Option<u32>,
+    /// `@quotaField`.
+    pub quota_field: bool,
+    /// `@complexityField`.
+    pub complexity_field: bool,
+    pub rest: Option<RestBinding>,
+    pub invariants: &'static [Invariant],
+}
+
+/// `@paginated`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Pagination {
+    pub style: PaginationStyle,
+    pub max_page_size: Option<u32>,
+    pub default_page_size: Option<u32>,
+    pub page_size_required: bool,
+    pub over_max: OverMaxPolicy,
+}
+
+impl Pagination {
+    /// The page size a request for `requested` items gets, or `None` if the policy rejects it.
+    pub fn effective_size(&self, requested: Option<u32>) -> Option<u32> {
+        let requested = requested.or(self.default_page_size)?;
+        match self.max_page_size {
+            Some(max) if requested > max => match self.over_max {
+                OverMaxPolicy::Clamp => Some(max),
+                OverMaxPolicy::Reject => None,
+            },
+            _ => Some(requested),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaginationStyle {
+    Relay,
+    Lighthouse,
+    IdWindow,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OverMaxPolicy {
+    Clamp,
+    Reject,
+}
+
+/// `@rest` with the `@restParam` of each argument.
+#[derive(Debug, Clone, Copy)]
+pub struct RestBinding {
+    pub method: HttpMethod,
+    /// Relative to `ApiRules::path`, with `{name}` path segments.
+    pub path: &'static str,
+    pub params: &'static [RestParam],
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpMethod {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl HttpMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HttpMethod::Get => "GET",
+            HttpMethod::Post => "POST",
+            HttpMethod::Put => "PUT",
+            HttpMethod::Patch => "PATCH",
+            HttpMethod::Delete => "DELETE",
+        }
+    }
+}
+
+/// Where one argument of a REST-bound field travels.
+#[derive(Debug, Clone, Copy)]
+pub struct RestParam {
+    /// The GraphQL argument.
+    pub argument: &'static str,
+    /// Its name on the wire (path segment, query key or body key).
+    pub wire_name: &'static str,
+    pub location: ParamLocation,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamLocation {
+    Path,
+    Query,
+    Body,
+}
+
+/// `@invariant`: a named domain rule of a field.
+#[derive(Debug, Clone, Copy)]
+pub struct Invariant {
+    pub name: &'static str,
+    pub statement: &'static str,
+    pub status: Option<u16>,
+    pub code: Option<&'static str>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn effective_page_size_clamps_rejects_and_defaults() {
+        let relay = Pagination {
+            style: PaginationStyle::Relay,
+            max_page_size: Some(25),
+            default_page_size: None,
+            page_size_required: true,
+            over_max: OverMaxPolicy::Clamp,
+        };
+        assert_eq!(relay.effective_size(Some(10)), Some(10));
+        assert_eq!(relay.effective_size(Some(26)), Some(25));
+        assert_eq!(relay.effective_size(None), None);
+        let strict = Pagination {
+            over_max: OverMaxPolicy::Reject,
+            default_page_size: Some(50),
+            ..relay
+        };
+        assert_eq!(strict.effective_size(Some(26)), None);
+        assert_eq!(
+            strict.effective_size(None),
+            None,
+            "a default above the maximum is rejected too"
+        );
+        let lighthouse = Pagination {
+            max_page_size: None,
+            default_page_size: Some(10),
+            ..relay
+        };
+        assert_eq!(lighthouse.effective_size(None), Some(10));
+    }
+}
