@@ -409,3 +409,55 @@ fn every_connection_field_pages_relay_style() {
         "companies, departments, employees x2, dependents, dependentsInfos"
     );
 }
+
+/// Every definition of the API's SDL that lacks a description: the schema, types, fields, arguments, input fields
+/// and enum values.
+pub(crate) fn undescribed(api: &str) -> Vec<String> {
+    let path = crate::support::schemas_dir().join(format!("{api}.graphql"));
+    let document = ast::Document::parse(crate::support::read(&path), &path).unwrap();
+    let mut missing = Vec::new();
+    let mut check = |description: &Option<apollo_compiler::Node<str>>, what: String| {
+        if description.as_deref().is_none_or(|d| d.trim().is_empty()) {
+            missing.push(what);
+        }
+    };
+    for definition in &document.definitions {
+        use ast::Definition as D;
+        match definition {
+            D::SchemaDefinition(d) => check(&d.description, "schema".into()),
+            D::ScalarTypeDefinition(d) => check(&d.description, d.name.to_string()),
+            D::ObjectTypeDefinition(d) => {
+                check(&d.description, d.name.to_string());
+                for field in &d.fields {
+                    check(&field.description, format!("{}.{}", d.name, field.name));
+                    for argument in &field.arguments {
+                        check(
+                            &argument.description,
+                            format!("{}.{}({}:)", d.name, field.name, argument.name),
+                        );
+                    }
+                }
+            }
+            D::InputObjectTypeDefinition(d) => {
+                check(&d.description, d.name.to_string());
+                for field in &d.fields {
+                    check(&field.description, format!("{}.{}", d.name, field.name));
+                }
+            }
+            D::EnumTypeDefinition(d) => {
+                check(&d.description, d.name.to_string());
+                for value in &d.values {
+                    check(&value.description, format!("{}.{}", d.name, value.value));
+                }
+            }
+            other => check(&None, format!("unexpected definition {:?}", other.name())),
+        }
+    }
+    missing
+}
+
+#[test]
+fn every_definition_is_described() {
+    let missing = undescribed(API);
+    assert!(missing.is_empty(), "undescribed: {missing:?}");
+}

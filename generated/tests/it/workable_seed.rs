@@ -352,3 +352,9 @@ fn the_response_example_is_a_member() {
     let fixture: Json = serde_json::from_str(&read(&fixture)).unwrap();
     assert_eq!(fixture, example, "the example response is the document's");
 }
+
+#[test]
+fn every_definition_is_described() {
+    let missing = crate::healthmov_seed::undescribed(API);
+    assert!(missing.is_empty(), "undescribed: {missing:?}");
+}
