@@ -1,1 +1,110 @@
-//! Code generation from GraphQL SDL to Rust: types, resolver traits, execution glue and rules tables.
+//! Turns GraphQL SDL into Rust: a struct per object type, an enum per enum, three-state input objects, a resolver
+//! trait per root and object type, the execution glue that runs operations through apollo-compiler with those
+//! traits, the SDL as a constant, and the rules table built from the directives of `schemas/rules.graphql`.
+//!
+//! From `build.rs`, one line:
+//!
+//! ```no_run
+//! generator::compile(&["schemas/greenhouse_onboarding.graphql"]).unwrap();
+//! ```
+//!
+//! and in the crate, `runtime::include_schema!("greenhouse_onboarding");` inside a module. For more control, use
+//! [`Config`]; for the output as text, [`Config::generate`] (pure: no files read or written).
+//!
+//! The generator never panics on bad SDL: every problem of every file is reported at once, with file, line and column.
+
+mod config;
+mod emit;
+mod model;
+mod names;
+mod rules;
+
+use std::fmt;
+use std::path::PathBuf;
+
+pub use config::{Config, Source};
+
+/// The rule vocabulary (`schemas/rules.graphql`), added to every schema that does not declare it itself.
+pub const RULE_VOCABULARY: &str = include_str!("../../schemas/rules.graphql");
+
+/// Generates Rust for each schema file into `$OUT_DIR`, with the default [`Config`]. For `build.rs`.
+pub fn compile(paths: &[impl AsRef<std::path::Path>]) -> Result<(), Error> {
+    Config::new().compile(paths)
+}
+
+/// The name of a generated module: `@api(name:)` when the schema declares it, else the file stem in snake case.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Module(pub String);
+
+impl Module {
+    /// The file the module is written to.
+    pub fn file_name(&self) -> String {
+        format!("{}.rs", self.0)
+    }
+}
+
+impl fmt::Display for Module {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// One problem in a schema, where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: PathBuf,
+    /// 1-based; 0 when the problem has no single place.
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}:{}:{}: {}",
+            self.file.display(),
+            self.line,
+            self.column,
+            self.message
+        )
+    }
+}
+
+/// What can go wrong.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("failed to read `{}`", path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("failed to write `{}`", path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{} schema problem{}; fix them and run again:\n{}", problems.len(), if problems.len() == 1 { "" } else { "s" }, ProblemList(problems))]
+    Schema { problems: Vec<Problem> },
+    #[error("invalid configuration: {0}")]
+    Config(String),
+    #[error(
+        "no output directory: set `Config::out_dir`, or run from a build script (which sets OUT_DIR)"
+    )]
+    NoOutDir,
+}
+
+struct ProblemList<'a>(&'a [Problem]);
+
+impl fmt::Display for ProblemList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for problem in self.0 {
+            writeln!(f, "  {problem}")?;
+        }
+        Ok(())
+    }
+}

@@ -21,6 +21,18 @@ use crate::response::{JsonMap, JsonValue, Location, PathSegment, Response, Respo
 const RESOLVER_ERROR_PREFIX: &str = "resolver error: ";
 const MARKER: &str = "\u{1}field-error#";
 
+/// How the glue reads the plain (leaf) fields of an object from the value that backs it. Every generated struct
+/// backs itself; a type bound with `Config::bind` implements this for the struct of the GraphQL type it backs.
+pub trait ObjectData<T> {
+    fn data(&self) -> &T;
+}
+
+impl<T> ObjectData<T> for T {
+    fn data(&self) -> &T {
+        self
+    }
+}
+
 /// The per-request state of the glue: the side table of structured errors.
 #[derive(Debug, Default)]
 pub struct ExecContext {

@@ -14,8 +14,10 @@ pub struct ApiRules {
     pub transport: Transport,
     /// The GraphQL endpoint, or the prefix of the REST routes.
     pub path: &'static str,
-    pub auth: Auth,
-    pub error_format: ErrorFormat,
+    /// `None`: no credentials needed.
+    pub auth: Option<Auth>,
+    /// `None`: the spec's plain errors.
+    pub error_format: Option<ErrorFormat>,
     pub rate_limits: &'static [RateLimit],
     pub complexity: Option<Complexity>,
     /// Rules of individual fields, sorted by (type, field); fields without any rule are left out.

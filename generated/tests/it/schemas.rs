@@ -26,24 +26,44 @@ fn every_example_validates_against_its_schema() {
         }
         let schema = schema(api);
         for example in examples {
-            let document = match ExecutableDocument::parse_and_validate(&schema, &example.operation, &example.path) {
+            let document = match ExecutableDocument::parse_and_validate(
+                &schema,
+                &example.operation,
+                &example.path,
+            ) {
                 Ok(document) => document,
                 Err(with_errors) => {
-                    failures.push(format!("{}:\n{}", example.path.display(), with_errors.errors));
+                    failures.push(format!(
+                        "{}:\n{}",
+                        example.path.display(),
+                        with_errors.errors
+                    ));
                     continue;
                 }
             };
-            let operation = document.operations.get(None).expect("one operation per example");
+            let operation = document
+                .operations
+                .get(None)
+                .expect("one operation per example");
             let variables: JsonMap = match &example.variables {
                 Some(v) => serde_json::from_value(serde_json::Value::Object(v.clone())).unwrap(),
                 None => JsonMap::new(),
             };
             if let Err(e) = coerce_variable_values(&schema, operation, &variables) {
-                failures.push(format!("{}: variables: {}", example.path.display(), e.message()));
+                failures.push(format!(
+                    "{}: variables: {}",
+                    example.path.display(),
+                    e.message()
+                ));
             }
         }
     }
-    assert!(failures.is_empty(), "{} invalid examples:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} invalid examples:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]

@@ -41,7 +41,12 @@ pub fn seed(file_prefix: &str) -> String {
     let entry = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(file_prefix))
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with(file_prefix)
+        })
         .unwrap_or_else(|| panic!("no source document {file_prefix}* in {}", dir.display()));
     read(&entry)
 }
@@ -73,7 +78,11 @@ pub fn examples(api: &str) -> Vec<Example> {
                 serde_json::from_str(&read(&json))
                     .unwrap_or_else(|e| panic!("{}: invalid variables: {e}", json.display()))
             });
-            Example { operation: read(&path), path, variables }
+            Example {
+                operation: read(&path),
+                path,
+                variables,
+            }
         })
         .collect()
 }

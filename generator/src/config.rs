@@ -1,0 +1,229 @@
+//! The generator's configuration, shaped like `prost_build::Config`: setters that chain, then `compile` (files) or
+//! `generate` (text).
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::{Error, Module};
+
+/// A schema to generate from: its path (for messages and the module name) and its text.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub path: PathBuf,
+    pub text: String,
+}
+
+impl Source {
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> Self {
+        Source {
+            path: path.into(),
+            text: text.into(),
+        }
+    }
+}
+
+/// Configuration of the generated code.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub(crate) out_dir: Option<PathBuf>,
+    pub(crate) scalars: BTreeMap<String, String>,
+    pub(crate) bindings: BTreeMap<String, String>,
+    pub(crate) type_attributes: Vec<(String, String)>,
+    pub(crate) field_attributes: Vec<(String, String)>,
+    pub(crate) runtime_path: String,
+    pub(crate) rerun_if_changed: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Custom scalars mapped by default (by exact name); any other custom scalar becomes `serde_json::Value`, which
+/// holds whatever JSON the wire carries.
+pub(crate) const DEFAULT_SCALARS: &[(&str, &str)] = &[
+    ("Date", "::runtime::chrono::NaiveDate"),
+    (
+        "DateTime",
+        "::runtime::chrono::DateTime<::runtime::chrono::Utc>",
+    ),
+    ("URL", "::runtime::url::Url"),
+    ("Url", "::runtime::url::Url"),
+    ("URI", "::runtime::url::Url"),
+    ("JSON", "::runtime::serde_json::Value"),
+    ("Json", "::runtime::serde_json::Value"),
+    (
+        "JSONObject",
+        "::runtime::serde_json::Map<::std::string::String, ::runtime::serde_json::Value>",
+    ),
+];
+
+impl Config {
+    /// The defaults: Date, DateTime, URL and JSON scalars mapped (see [`Config::scalar`]), output to `$OUT_DIR`.
+    pub fn new() -> Self {
+        Config {
+            out_dir: None,
+            scalars: BTreeMap::new(),
+            bindings: BTreeMap::new(),
+            type_attributes: Vec::new(),
+            field_attributes: Vec::new(),
+            runtime_path: "::runtime".to_owned(),
+            rerun_if_changed: true,
+        }
+    }
+
+    /// Where [`Config::compile`] writes; defaults to `$OUT_DIR`.
+    ///
+    /// ```
+    /// let mut config = generator::Config::new();
+    /// config.out_dir("src/generated");
+    /// ```
+    pub fn out_dir(&mut self, path: impl Into<PathBuf>) -> &mut Self {
+        self.out_dir = Some(path.into());
+        self
+    }
+
+    /// Maps a custom scalar to a Rust type that implements `serde::Serialize` and `Deserialize`, overriding the
+    /// default. Defaults: `Date` → `chrono::NaiveDate`, `DateTime` → `chrono::DateTime<Utc>`, `URL` → `url::Url`,
+    /// `JSON` → `serde_json::Value`; anything else → `serde_json::Value`.
+    ///
+    /// ```
+    /// let mut config = generator::Config::new();
+    /// config.scalar("Decimal", "::std::string::String").scalar("Email", "::std::string::String");
+    /// ```
+    pub fn scalar(&mut self, graphql: &str, rust: &str) -> &mut Self {
+        self.scalars.insert(graphql.to_owned(), rust.to_owned());
+        self
+    }
+
+    /// Binds a GraphQL object type to an existing Rust type that backs it: resolver methods receive and return the
+    /// bound type, which must implement `runtime::exec::ObjectData<T>` for the generated struct `T` (its plain
+    /// fields). Use it when resolving a field needs data the GraphQL type does not show (a foreign key, say).
+    ///
+    /// ```
+    /// let mut config = generator::Config::new();
+    /// config.bind("Employee", "crate::store::EmployeeRecord");
+    /// ```
+    pub fn bind(&mut self, graphql_type: &str, rust_path: &str) -> &mut Self {
+        self.bindings
+            .insert(graphql_type.to_owned(), rust_path.to_owned());
+        self
+    }
+
+    /// Adds an attribute to a generated type: `"."` for every struct and enum, or a GraphQL type name.
+    ///
+    /// ```
+    /// let mut config = generator::Config::new();
+    /// config.type_attribute(".", "#[derive(Hash)]").type_attribute("Employee", "#[non_exhaustive]");
+    /// ```
+    pub fn type_attribute(&mut self, path: &str, attribute: &str) -> &mut Self {
+        self.type_attributes
+            .push((path.to_owned(), attribute.to_owned()));
+        self
+    }
+
+    /// Adds an attribute to a generated struct field, named `Type.field`.
+    ///
+    /// ```
+    /// let mut config = generator::Config::new();
+    /// config.field_attribute("Employee.email", "#[doc(alias = \"mail\")]");
+    /// ```
+    pub fn field_attribute(&mut self, path: &str, attribute: &str) -> &mut Self {
+        self.field_attributes
+            .push((path.to_owned(), attribute.to_owned()));
+        self
+    }
+
+    /// The path generated code uses for the `runtime` crate (default `::runtime`), for crates that rename it.
+    ///
+    /// ```
+    /// let mut config = generator::Config::new();
+    /// config.runtime_path("::my_runtime");
+    /// ```
+    pub fn runtime_path(&mut self, path: &str) -> &mut Self {
+        self.runtime_path = path.to_owned();
+        self
+    }
+
+    /// Whether [`Config::compile`] prints `cargo:rerun-if-changed` lines (default: yes, for `build.rs`).
+    ///
+    /// ```
+    /// let mut config = generator::Config::new();
+    /// config.emit_rerun_if_changed(false);
+    /// ```
+    pub fn emit_rerun_if_changed(&mut self, emit: bool) -> &mut Self {
+        self.rerun_if_changed = emit;
+        self
+    }
+
+    /// Generates every schema and writes `<module>.rs` into the output directory, touching only files whose text
+    /// changed (so that cargo does not rebuild needlessly), and prints `cargo:rerun-if-changed` for each input.
+    pub fn compile(&self, paths: &[impl AsRef<Path>]) -> Result<(), Error> {
+        let out_dir = match &self.out_dir {
+            Some(dir) => dir.clone(),
+            None => std::env::var_os("OUT_DIR")
+                .map(PathBuf::from)
+                .ok_or(Error::NoOutDir)?,
+        };
+        let sources = paths
+            .iter()
+            .map(|path| {
+                let path = path.as_ref();
+                if self.rerun_if_changed {
+                    println!("cargo:rerun-if-changed={}", path.display());
+                }
+                std::fs::read_to_string(path)
+                    .map(|text| Source::new(path, text))
+                    .map_err(|source| Error::Read {
+                        path: path.to_owned(),
+                        source,
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let modules = self.generate(&sources)?;
+        std::fs::create_dir_all(&out_dir).map_err(|source| Error::Write {
+            path: out_dir.clone(),
+            source,
+        })?;
+        for (module, text) in modules {
+            let path = out_dir.join(module.file_name());
+            if std::fs::read_to_string(&path).is_ok_and(|old| old == text) {
+                continue;
+            }
+            std::fs::write(&path, text).map_err(|source| Error::Write { path, source })?;
+        }
+        Ok(())
+    }
+
+    /// Generates the Rust source of every schema: module name → formatted source. Pure: reads and writes nothing.
+    /// Every problem in every schema is reported in one [`Error::Schema`].
+    pub fn generate(&self, sources: &[Source]) -> Result<BTreeMap<Module, String>, Error> {
+        let mut modules = BTreeMap::new();
+        let mut problems = Vec::new();
+        for source in sources {
+            match crate::model::Model::build(self, source) {
+                Ok(model) => {
+                    let module = Module(model.module.clone());
+                    if modules.contains_key(&module) {
+                        problems.push(crate::Problem {
+                            file: source.path.clone(),
+                            line: 0,
+                            column: 0,
+                            message: format!("a second schema generates module `{module}`"),
+                        });
+                        continue;
+                    }
+                    modules.insert(module, crate::emit::module(&model));
+                }
+                Err(Error::Schema { problems: found }) => problems.extend(found),
+                Err(other) => return Err(other),
+            }
+        }
+        if problems.is_empty() {
+            Ok(modules)
+        } else {
+            Err(Error::Schema { problems })
+        }
+    }
+}

@@ -1,0 +1,817 @@
+//! The generator's internal representation: the validated schema with every Rust name decided once (so the emitters
+//! agree), the types sorted for deterministic output, and the rules read from the directives.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::Path;
+
+use apollo_compiler::ast::{self, DirectiveList, Type};
+use apollo_compiler::schema::ExtendedType;
+use apollo_compiler::validation::{DiagnosticList, Valid};
+use apollo_compiler::{Node, Schema};
+use proc_macro2::{Ident, TokenStream};
+use quote::quote;
+
+use crate::config::{Config, DEFAULT_SCALARS, Source};
+use crate::names::{Namespace, camel, snake};
+use crate::{Error, Problem, RULE_VOCABULARY};
+
+/// Top-level names the generated module always defines; GraphQL types that want them get a trailing `_`.
+pub(crate) const RESERVED: &[&str] = &[
+    "SDL",
+    "PUBLIC_SDL",
+    "RULES",
+    "Resolvers",
+    "execute",
+    "engine",
+    "glue",
+];
+
+const VOCABULARY_PATH: &str = "schemas/rules.graphql";
+
+/// Description and deprecation of a definition.
+#[derive(Debug, Default)]
+pub(crate) struct Doc {
+    pub description: Option<String>,
+    pub deprecated: Option<String>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Scalar {
+    pub ident: Ident,
+    pub doc: Doc,
+    pub rust: TokenStream,
+}
+
+#[derive(Debug)]
+pub(crate) struct Enum {
+    pub ident: Ident,
+    pub doc: Doc,
+    pub values: Vec<EnumValue>,
+    pub attributes: Vec<TokenStream>,
+}
+
+#[derive(Debug)]
+pub(crate) struct EnumValue {
+    pub name: String,
+    pub ident: Ident,
+    pub doc: Doc,
+}
+
+/// An object type: its plain fields become a struct, the rest resolver methods.
+#[derive(Debug)]
+pub(crate) struct Object {
+    pub name: String,
+    pub ident: Ident,
+    pub doc: Doc,
+    pub is_root: bool,
+    /// Fields without arguments whose type is a scalar or enum (or lists of them): struct fields.
+    pub data_fields: Vec<Field>,
+    /// Fields with arguments or of object, interface or union type: resolver methods.
+    pub resolver_fields: Vec<Field>,
+    /// The trait of the resolver methods, when there are any.
+    pub trait_ident: Option<Ident>,
+    /// The glue's wrapper type for values of this object.
+    pub glue_ident: Ident,
+    pub attributes: Vec<TokenStream>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Field {
+    pub name: String,
+    pub ident: Ident,
+    pub doc: Doc,
+    pub ty: Type,
+    pub args: Vec<Arg>,
+    /// The struct of the arguments, when there are any.
+    pub args_ident: Option<Ident>,
+    pub attributes: Vec<TokenStream>,
+}
+
+/// An argument or an input field.
+#[derive(Debug)]
+pub(crate) struct Arg {
+    pub name: String,
+    pub ident: Ident,
+    pub doc: Doc,
+    pub ty: Type,
+    /// Boxed because the input type contains itself through it.
+    pub boxed: bool,
+    pub attributes: Vec<TokenStream>,
+}
+
+/// An interface or union: an enum over the object types it can be.
+#[derive(Debug)]
+pub(crate) struct Abstract {
+    pub name: String,
+    pub ident: Ident,
+    pub doc: Doc,
+    pub members: Vec<String>,
+    pub attributes: Vec<TokenStream>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Input {
+    pub ident: Ident,
+    pub doc: Doc,
+    pub fields: Vec<Arg>,
+    pub attributes: Vec<TokenStream>,
+}
+
+/// How a GraphQL named type is written in Rust.
+#[derive(Debug, Clone)]
+enum Kind {
+    Builtin(TokenStream),
+    Scalar(Ident),
+    Enum(Ident),
+    Object {
+        ident: Ident,
+        bound: Option<TokenStream>,
+    },
+    Abstract(Ident),
+    Input(Ident),
+}
+
+#[derive(Debug)]
+pub(crate) struct Model {
+    pub module: String,
+    /// The schema's file name, for the header and for messages.
+    pub source_name: String,
+    /// The SDL with the rule vocabulary: everything the rules table was read from.
+    pub sdl: String,
+    /// The SDL the API shows its clients: no rule directives, no vocabulary types.
+    pub public_sdl: String,
+    pub runtime: TokenStream,
+    pub query: Option<String>,
+    pub mutation: Option<String>,
+    pub scalars: Vec<Scalar>,
+    pub enums: Vec<Enum>,
+    pub objects: Vec<Object>,
+    pub abstracts: Vec<Abstract>,
+    pub inputs: Vec<Input>,
+    pub rules: crate::rules::Rules,
+    kinds: HashMap<String, Kind>,
+}
+
+impl Model {
+    pub(crate) fn build(config: &Config, source: &Source) -> Result<Model, Error> {
+        let (schema, with_vocabulary) = parse(source)?;
+        let vocabulary = vocabulary_names();
+        let runtime: TokenStream = syn::parse_str::<syn::Path>(&config.runtime_path)
+            .map(|p| quote!(#p))
+            .map_err(|e| Error::Config(format!("runtime path `{}`: {e}", config.runtime_path)))?;
+        let mut problems = Vec::new();
+        let rules = crate::rules::read(&schema, &source.path, &mut problems);
+        let module = rules
+            .api_name
+            .clone()
+            .unwrap_or_else(|| file_module(&source.path));
+        let mut builder = Builder {
+            config,
+            schema: &schema,
+            runtime: runtime.clone(),
+            problems,
+            path: &source.path,
+        };
+        let mut model = builder.model(module, &vocabulary)?;
+        model.sdl = if with_vocabulary {
+            format!("{RULE_VOCABULARY}\n{}", source.text)
+        } else {
+            source.text.clone()
+        };
+        model.public_sdl = public_sdl(&schema, &vocabulary);
+        model.source_name = source.path.file_name().map_or_else(
+            || source.path.display().to_string(),
+            |name| name.to_string_lossy().into_owned(),
+        );
+        model.rules = rules;
+        if !builder.problems.is_empty() {
+            return Err(Error::Schema {
+                problems: builder.problems,
+            });
+        }
+        Ok(model)
+    }
+
+    /// The Rust type of an output position (`prefix` is `super::` from the glue module).
+    pub(crate) fn output_type(&self, ty: &Type, prefix: &TokenStream) -> TokenStream {
+        let inner = match ty {
+            Type::Named(name) | Type::NonNullNamed(name) => self.named(name, prefix),
+            Type::List(item) | Type::NonNullList(item) => {
+                let item = self.output_type(item, prefix);
+                quote!(::std::vec::Vec<#item>)
+            }
+        };
+        if ty.is_non_null() {
+            inner
+        } else {
+            quote!(::std::option::Option<#inner>)
+        }
+    }
+
+    /// The Rust type of an argument or input field: nullable ones are three-state at the top level, `Option` inside
+    /// lists.
+    pub(crate) fn input_type(&self, arg: &Arg, prefix: &TokenStream) -> TokenStream {
+        let runtime = &self.runtime;
+        let inner = self.input_inner(&arg.ty, prefix, arg.boxed);
+        if arg.ty.is_non_null() {
+            inner
+        } else {
+            quote!(#runtime::MaybeAbsent<#inner>)
+        }
+    }
+
+    fn input_inner(&self, ty: &Type, prefix: &TokenStream, boxed: bool) -> TokenStream {
+        match ty {
+            Type::Named(name) | Type::NonNullNamed(name) => {
+                let named = self.named(name, prefix);
+                if boxed {
+                    quote!(::std::boxed::Box<#named>)
+                } else {
+                    named
+                }
+            }
+            Type::List(item) | Type::NonNullList(item) => {
+                let inner = self.input_inner(item, prefix, false);
+                let item = if item.is_non_null() {
+                    inner
+                } else {
+                    quote!(::std::option::Option<#inner>)
+                };
+                quote!(::std::vec::Vec<#item>)
+            }
+        }
+    }
+
+    fn named(&self, name: &str, prefix: &TokenStream) -> TokenStream {
+        match &self.kinds[name] {
+            Kind::Builtin(tokens) => tokens.clone(),
+            Kind::Object {
+                bound: Some(path), ..
+            } => path.clone(),
+            Kind::Scalar(ident)
+            | Kind::Enum(ident)
+            | Kind::Object { ident, bound: None }
+            | Kind::Abstract(ident)
+            | Kind::Input(ident) => quote!(#prefix #ident),
+        }
+    }
+
+    /// The generated struct of an object type (its plain fields), whether or not the type is bound.
+    pub(crate) fn object_struct(&self, name: &str, prefix: &TokenStream) -> TokenStream {
+        match &self.kinds[name] {
+            Kind::Object { ident, .. } => quote!(#prefix #ident),
+            _ => unreachable!("object_struct of non-object `{name}`"),
+        }
+    }
+
+    pub(crate) fn is_bound(&self, name: &str) -> bool {
+        matches!(&self.kinds[name], Kind::Object { bound: Some(_), .. })
+    }
+
+    pub(crate) fn object(&self, name: &str) -> Option<&Object> {
+        self.objects.iter().find(|o| o.name == name)
+    }
+
+    pub(crate) fn abstract_type(&self, name: &str) -> Option<&Abstract> {
+        self.abstracts.iter().find(|a| a.name == name)
+    }
+
+    /// Whether values of this named type are leaves (scalars and enums).
+    pub(crate) fn is_leaf(&self, name: &str) -> bool {
+        matches!(
+            self.kinds[name],
+            Kind::Builtin(_) | Kind::Scalar(_) | Kind::Enum(_)
+        )
+    }
+}
+
+struct Builder<'a> {
+    config: &'a Config,
+    schema: &'a Valid<Schema>,
+    runtime: TokenStream,
+    problems: Vec<Problem>,
+    path: &'a Path,
+}
+
+impl Builder<'_> {
+    fn model(&mut self, module: String, vocabulary: &Vocabulary) -> Result<Model, Error> {
+        let schema = self.schema;
+        let mut top = Namespace::with_reserved(RESERVED);
+        let mut kinds = HashMap::new();
+        let names: BTreeSet<&str> = schema
+            .types
+            .iter()
+            .filter(|(name, ty)| !ty.is_built_in() && !vocabulary.types.contains(name.as_str()))
+            .map(|(name, _)| name.as_str())
+            .collect();
+        for (name, tokens) in [
+            ("Int", quote!(i32)),
+            ("Float", quote!(f64)),
+            ("String", quote!(::std::string::String)),
+            ("Boolean", quote!(bool)),
+        ] {
+            kinds.insert(name.to_owned(), Kind::Builtin(tokens));
+        }
+        let runtime = &self.runtime;
+        kinds.insert("ID".to_owned(), Kind::Builtin(quote!(#runtime::Id)));
+        for (name, binding) in &self.config.bindings {
+            if !matches!(
+                schema.types.get(name.as_str()),
+                Some(ExtendedType::Object(_))
+            ) && names.contains(name.as_str())
+            {
+                self.problem(format!(
+                    "`{name}` is bound to `{binding}` but only object types can be bound"
+                ));
+            }
+        }
+        for &name in &names {
+            let ident = top.allocate(&camel(name));
+            let kind = match &schema.types[name] {
+                ExtendedType::Scalar(_) => Kind::Scalar(ident),
+                ExtendedType::Enum(_) => Kind::Enum(ident),
+                ExtendedType::Object(_) => {
+                    let bound = match self.config.bindings.get(name) {
+                        Some(path) => Some(self.rust_type(path)?),
+                        None => None,
+                    };
+                    Kind::Object { ident, bound }
+                }
+                ExtendedType::Interface(_) | ExtendedType::Union(_) => Kind::Abstract(ident),
+                ExtendedType::InputObject(_) => Kind::Input(ident),
+            };
+            kinds.insert(name.to_owned(), kind);
+        }
+        let query = schema
+            .schema_definition
+            .query
+            .as_ref()
+            .map(|n| n.to_string());
+        let mutation = schema
+            .schema_definition
+            .mutation
+            .as_ref()
+            .map(|n| n.to_string());
+        let mut model = Model {
+            module,
+            source_name: String::new(),
+            sdl: String::new(),
+            public_sdl: String::new(),
+            runtime: self.runtime.clone(),
+            query: query.clone(),
+            mutation: mutation.clone(),
+            scalars: Vec::new(),
+            enums: Vec::new(),
+            objects: Vec::new(),
+            abstracts: Vec::new(),
+            inputs: Vec::new(),
+            rules: crate::rules::Rules::default(),
+            kinds,
+        };
+        let boxed = recursive_input_fields(schema);
+        let mut glue = Namespace::default();
+        for &name in &names {
+            let ident = match &model.kinds[name] {
+                Kind::Scalar(i)
+                | Kind::Enum(i)
+                | Kind::Object { ident: i, .. }
+                | Kind::Abstract(i)
+                | Kind::Input(i) => i.clone(),
+                Kind::Builtin(_) => continue,
+            };
+            let attributes = self.type_attributes(name)?;
+            match &schema.types[name] {
+                ExtendedType::Scalar(def) => {
+                    let rust = self.scalar_type(name)?;
+                    model.scalars.push(Scalar {
+                        ident,
+                        doc: doc(&def.description, &def.directives),
+                        rust,
+                    });
+                }
+                ExtendedType::Enum(def) => {
+                    let mut variants = Namespace::default();
+                    let values = def
+                        .values
+                        .values()
+                        .map(|v| EnumValue {
+                            name: v.value.to_string(),
+                            ident: variants.allocate(&camel(&v.value)),
+                            doc: doc(&v.description, &v.directives),
+                        })
+                        .collect();
+                    let doc = doc(&def.description, &def.directives);
+                    model.enums.push(Enum {
+                        ident,
+                        doc,
+                        values,
+                        attributes,
+                    });
+                }
+                ExtendedType::Object(def) => {
+                    let is_root =
+                        Some(name) == query.as_deref() || Some(name) == mutation.as_deref();
+                    let mut struct_fields = Namespace::default();
+                    let mut methods = Namespace::default();
+                    let mut data_fields = Vec::new();
+                    let mut resolver_fields = Vec::new();
+                    for field in def.fields.values() {
+                        let named = field.ty.inner_named_type();
+                        let leaf = matches!(
+                            model.kinds.get(named.as_str()),
+                            Some(Kind::Builtin(_) | Kind::Scalar(_) | Kind::Enum(_))
+                        );
+                        let is_data = !is_root && leaf && field.arguments.is_empty();
+                        let namespace = if is_data {
+                            &mut struct_fields
+                        } else {
+                            &mut methods
+                        };
+                        let args_ident = (!field.arguments.is_empty())
+                            .then(|| top.allocate(&format!("{ident}{}Args", camel(&field.name))));
+                        let args = field
+                            .arguments
+                            .iter()
+                            .map(|arg| {
+                                self.arg(
+                                    arg,
+                                    &mut Namespace::default(),
+                                    false,
+                                    &format!("{name}.{}", field.name),
+                                )
+                            })
+                            .collect::<Result<_, _>>()?;
+                        let built = Field {
+                            name: field.name.to_string(),
+                            ident: namespace.allocate(&snake(&field.name)),
+                            doc: doc(&field.description, &field.directives),
+                            ty: field.ty.clone(),
+                            args,
+                            args_ident,
+                            attributes: self.field_attributes(&format!("{name}.{}", field.name))?,
+                        };
+                        if is_data {
+                            data_fields.push(built)
+                        } else {
+                            resolver_fields.push(built)
+                        }
+                    }
+                    let trait_ident = (!resolver_fields.is_empty())
+                        .then(|| top.allocate(&format!("{ident}Resolvers")));
+                    let glue_ident = glue.allocate(&format!("{ident}Object"));
+                    model.objects.push(Object {
+                        name: name.to_owned(),
+                        ident,
+                        doc: doc(&def.description, &def.directives),
+                        is_root,
+                        data_fields,
+                        resolver_fields,
+                        trait_ident,
+                        glue_ident,
+                        attributes,
+                    });
+                }
+                ExtendedType::Interface(def) => {
+                    let members = schema
+                        .implementers_map()
+                        .get(name)
+                        .map(|i| {
+                            i.objects
+                                .iter()
+                                .map(|n| n.to_string())
+                                .collect::<BTreeSet<_>>()
+                        })
+                        .unwrap_or_default()
+                        .into_iter()
+                        .collect();
+                    let doc = doc(&def.description, &def.directives);
+                    model.abstracts.push(Abstract {
+                        name: name.to_owned(),
+                        ident,
+                        doc,
+                        members,
+                        attributes,
+                    });
+                }
+                ExtendedType::Union(def) => {
+                    let members = def
+                        .members
+                        .iter()
+                        .map(|n| n.to_string())
+                        .collect::<BTreeSet<_>>()
+                        .into_iter()
+                        .collect();
+                    let doc = doc(&def.description, &def.directives);
+                    model.abstracts.push(Abstract {
+                        name: name.to_owned(),
+                        ident,
+                        doc,
+                        members,
+                        attributes,
+                    });
+                }
+                ExtendedType::InputObject(def) => {
+                    let mut fields_ns = Namespace::default();
+                    let fields = def
+                        .fields
+                        .values()
+                        .map(|f| {
+                            let is_boxed = boxed.contains(&(name.to_owned(), f.name.to_string()));
+                            self.arg(f, &mut fields_ns, is_boxed, &format!("{name}.{}", f.name))
+                        })
+                        .collect::<Result<_, _>>()?;
+                    let doc = doc(&def.description, &def.directives);
+                    model.inputs.push(Input {
+                        ident,
+                        doc,
+                        fields,
+                        attributes,
+                    });
+                }
+            }
+        }
+        Ok(model)
+    }
+
+    fn arg(
+        &self,
+        def: &ast::InputValueDefinition,
+        ns: &mut Namespace,
+        boxed: bool,
+        path: &str,
+    ) -> Result<Arg, Error> {
+        Ok(Arg {
+            name: def.name.to_string(),
+            ident: ns.allocate(&snake(&def.name)),
+            doc: doc(&def.description, &def.directives),
+            ty: (*def.ty).clone(),
+            boxed,
+            attributes: self.field_attributes(path)?,
+        })
+    }
+
+    fn scalar_type(&self, name: &str) -> Result<TokenStream, Error> {
+        let runtime_path = self.config.runtime_path.as_str();
+        let configured = self.config.scalars.get(name).cloned();
+        let default = DEFAULT_SCALARS
+            .iter()
+            .find(|(scalar, _)| *scalar == name)
+            .map(|(_, rust)| rust.replace("::runtime", runtime_path));
+        let rust = configured
+            .or(default)
+            .unwrap_or_else(|| format!("{runtime_path}::serde_json::Value"));
+        self.rust_type(&rust)
+    }
+
+    fn rust_type(&self, text: &str) -> Result<TokenStream, Error> {
+        syn::parse_str::<syn::Type>(text)
+            .map(|ty| quote!(#ty))
+            .map_err(|e| Error::Config(format!("`{text}` is not a Rust type: {e}")))
+    }
+
+    fn type_attributes(&self, name: &str) -> Result<Vec<TokenStream>, Error> {
+        let matching = self
+            .config
+            .type_attributes
+            .iter()
+            .filter(|(path, _)| path == "." || path == name);
+        matching
+            .map(|(_, attribute)| attribute_tokens(attribute))
+            .collect()
+    }
+
+    fn field_attributes(&self, path: &str) -> Result<Vec<TokenStream>, Error> {
+        let matching = self
+            .config
+            .field_attributes
+            .iter()
+            .filter(|(p, _)| p == path);
+        matching
+            .map(|(_, attribute)| attribute_tokens(attribute))
+            .collect()
+    }
+
+    fn problem(&mut self, message: String) {
+        self.problems.push(Problem {
+            file: self.path.to_owned(),
+            line: 0,
+            column: 0,
+            message,
+        });
+    }
+}
+
+fn attribute_tokens(text: &str) -> Result<TokenStream, Error> {
+    let parsed = syn::parse_str::<syn::File>(&format!("{text} struct S;"))
+        .map_err(|e| Error::Config(format!("`{text}` is not an attribute: {e}")))?;
+    match parsed.items.first() {
+        Some(syn::Item::Struct(s)) if s.attrs.len() == 1 => {
+            let attribute = &s.attrs[0];
+            Ok(quote!(#attribute))
+        }
+        _ => Err(Error::Config(format!(
+            "`{text}` is not one outer attribute"
+        ))),
+    }
+}
+
+fn doc(description: &Option<Node<str>>, directives: &DirectiveList) -> Doc {
+    let deprecated = directives.get("deprecated").map(|d| {
+        d.specified_argument_by_name("reason")
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_else(|| "No longer supported".to_owned())
+    });
+    Doc {
+        description: description.as_ref().map(|d| d.to_string()),
+        deprecated,
+    }
+}
+
+/// Parses and validates a schema, adding the rule vocabulary unless the file declares it; every diagnostic becomes
+/// a [`Problem`].
+fn parse(source: &Source) -> Result<(Valid<Schema>, bool), Error> {
+    let declares_vocabulary = ast::Document::parse(&source.text, &source.path).is_ok_and(|doc| {
+        doc.definitions
+            .iter()
+            .any(|d| matches!(d, ast::Definition::DirectiveDefinition(def) if def.name == "api"))
+    });
+    let mut builder = Schema::builder();
+    if !declares_vocabulary {
+        builder = builder.parse(RULE_VOCABULARY, VOCABULARY_PATH);
+    }
+    builder = builder.parse(&source.text, &source.path);
+    let schema = builder
+        .build()
+        .and_then(|schema| schema.validate())
+        .map_err(|with_errors| Error::Schema {
+            problems: problems(&with_errors.errors),
+        })?;
+    Ok((schema, !declares_vocabulary))
+}
+
+fn problems(diagnostics: &DiagnosticList) -> Vec<Problem> {
+    diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let location = apollo_compiler::diagnostic::ToCliReport::location(diagnostic.error);
+            let file = location
+                .and_then(|span| diagnostic.sources.get(&span.file_id()))
+                .map_or_else(Default::default, |file| file.path().to_owned());
+            let start = diagnostic.line_column_range().map(|range| range.start);
+            Problem {
+                file,
+                line: start.as_ref().map_or(0, |s| s.line),
+                column: start.as_ref().map_or(0, |s| s.column),
+                message: diagnostic.error.to_string(),
+            }
+        })
+        .collect()
+}
+
+/// The names the rule vocabulary defines: left out of generated types and of the public SDL.
+pub(crate) struct Vocabulary {
+    pub directives: BTreeSet<String>,
+    pub types: BTreeSet<String>,
+}
+
+pub(crate) fn vocabulary_names() -> Vocabulary {
+    let document =
+        ast::Document::parse(RULE_VOCABULARY, VOCABULARY_PATH).expect("the rule vocabulary parses");
+    let mut vocabulary = Vocabulary {
+        directives: BTreeSet::new(),
+        types: BTreeSet::new(),
+    };
+    for definition in &document.definitions {
+        if let ast::Definition::DirectiveDefinition(def) = definition {
+            vocabulary.directives.insert(def.name.to_string());
+        } else if let Some(name) = definition.name() {
+            vocabulary.types.insert(name.to_string());
+        }
+    }
+    vocabulary
+}
+
+/// The schema as its clients see it: vocabulary types and directive definitions removed, applied rule directives
+/// stripped, printed by apollo-compiler.
+fn public_sdl(schema: &Valid<Schema>, vocabulary: &Vocabulary) -> String {
+    let mut public = schema.clone().into_inner();
+    let is_rule = |name: &str| vocabulary.directives.contains(name);
+    public
+        .directive_definitions
+        .retain(|name, _| !is_rule(name));
+    public
+        .types
+        .retain(|name, _| !vocabulary.types.contains(name.as_str()));
+    public
+        .schema_definition
+        .make_mut()
+        .directives
+        .retain(|d| !is_rule(&d.name));
+    for ty in public.types.values_mut() {
+        strip(ty, &is_rule);
+    }
+    public.to_string()
+}
+
+fn strip(ty: &mut ExtendedType, is_rule: &impl Fn(&str) -> bool) {
+    let keep = |directives: &mut DirectiveList| directives.retain(|d| !is_rule(&d.name));
+    fn fields<'a>(
+        fields: impl Iterator<Item = &'a mut Node<ast::FieldDefinition>>,
+        keep: &impl Fn(&mut DirectiveList),
+    ) {
+        for field in fields {
+            let field = field.make_mut();
+            keep(&mut field.directives);
+            for arg in &mut field.arguments {
+                keep(&mut arg.make_mut().directives);
+            }
+        }
+    }
+    match ty {
+        ExtendedType::Scalar(def) => keep(&mut def.make_mut().directives),
+        ExtendedType::Object(def) => {
+            let def = def.make_mut();
+            keep(&mut def.directives);
+            fields(def.fields.values_mut(), &keep);
+        }
+        ExtendedType::Interface(def) => {
+            let def = def.make_mut();
+            keep(&mut def.directives);
+            fields(def.fields.values_mut(), &keep);
+        }
+        ExtendedType::Union(def) => keep(&mut def.make_mut().directives),
+        ExtendedType::Enum(def) => {
+            let def = def.make_mut();
+            keep(&mut def.directives);
+            for value in def.values.values_mut() {
+                keep(&mut value.make_mut().directives);
+            }
+        }
+        ExtendedType::InputObject(def) => {
+            let def = def.make_mut();
+            keep(&mut def.directives);
+            for field in def.fields.values_mut() {
+                keep(&mut field.make_mut().directives);
+            }
+        }
+    }
+}
+
+/// Input fields that must be boxed: a non-list field of input type `U` in `T` where `U` leads back to `T`.
+fn recursive_input_fields(schema: &Schema) -> BTreeSet<(String, String)> {
+    let mut edges: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+    for (name, ty) in &schema.types {
+        if let ExtendedType::InputObject(def) = ty {
+            for field in def.fields.values() {
+                if !field.ty.is_list()
+                    && matches!(
+                        schema.types.get(field.ty.inner_named_type()),
+                        Some(ExtendedType::InputObject(_))
+                    )
+                {
+                    edges
+                        .entry(name.as_str())
+                        .or_default()
+                        .push((field.name.as_str(), field.ty.inner_named_type().as_str()));
+                }
+            }
+        }
+    }
+    let reaches = |from: &str, to: &str| {
+        let mut seen = BTreeSet::new();
+        let mut stack = vec![from];
+        while let Some(at) = stack.pop() {
+            if at == to {
+                return true;
+            }
+            if seen.insert(at) {
+                stack.extend(
+                    edges
+                        .get(at)
+                        .into_iter()
+                        .flatten()
+                        .map(|(_, target)| *target),
+                );
+            }
+        }
+        false
+    };
+    let mut boxed = BTreeSet::new();
+    for (owner, fields) in &edges {
+        for (field, target) in fields {
+            if reaches(target, owner) {
+                boxed.insert((owner.to_string(), field.to_string()));
+            }
+        }
+    }
+    boxed
+}
+
+fn file_module(path: &Path) -> String {
+    snake(
+        &path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    )
+}
