@@ -1,0 +1,21 @@
+//! Generates the modules of the APIs the server implements, each with the bindings of GraphQL object types to the
+//! server's own types (`Config::bind`), so that resolvers receive records that carry what the GraphQL types hide
+//! (foreign keys, say).
+
+fn main() {
+    let mut greenhouse = generator::Config::new();
+    greenhouse_bindings(&mut greenhouse);
+    compile(&greenhouse, "../schemas/greenhouse_onboarding.graphql");
+}
+
+/// Greenhouse Onboarding: object types backed by the store's records.
+fn greenhouse_bindings(config: &mut generator::Config) {
+    let _ = config;
+}
+
+fn compile(config: &generator::Config, schema: &str) {
+    if let Err(error) = config.compile(&[schema]) {
+        eprintln!("{error}");
+        std::process::exit(1);
+    }
+}

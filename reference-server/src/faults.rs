@@ -1,0 +1,128 @@
+//! Named defects the server can be started with (`--fault NAME`, repeatable), each one a behaviour a careful client
+//! would notice. They exist to prove the conformance harness catches them; with no `--fault`, none is active.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::str::FromStr;
+
+macro_rules! faults {
+    ($($variant:ident = $name:literal, $api:literal, $doc:literal;)*) => {
+        /// A defect that can be injected.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Fault {
+            $(#[doc = $doc] $variant,)*
+        }
+
+        impl Fault {
+            /// Every fault, in documentation order.
+            pub const ALL: &'static [Fault] = &[$(Fault::$variant),*];
+
+            /// The name given to `--fault`.
+            pub fn name(self) -> &'static str {
+                match self { $(Fault::$variant => $name,)* }
+            }
+
+            /// The API the defect is in.
+            pub fn api(self) -> &'static str {
+                match self { $(Fault::$variant => $api,)* }
+            }
+
+            /// One line on what goes wrong.
+            pub fn description(self) -> &'static str {
+                match self { $(Fault::$variant => $doc,)* }
+            }
+        }
+    };
+}
+
+faults! {
+    PageOffByOne = "page-off-by-one", "greenhouse_onboarding",
+        "A page that continues `after` a cursor starts one item early, repeating the cursor's node.";
+    HasNextPageOnLastPage = "has-next-page-on-last-page", "greenhouse_onboarding",
+        "`hasNextPage` is true on the last page of a forward walk.";
+    UnstableCursors = "unstable-cursors", "greenhouse_onboarding",
+        "The same node gets a different cursor on every request.";
+    PageSizeNotClamped = "page-size-not-clamped", "greenhouse_onboarding",
+        "`first` or `last` above 25 returns that many records instead of 25.";
+    DateFilterInclusive = "date-filter-inclusive", "greenhouse_onboarding",
+        "`DateFilter` `after` and `before` include their boundary dates.";
+    WrongSecretAccepted = "wrong-secret-accepted", "greenhouse_onboarding",
+        "A known access key is accepted with any secret key.";
+    PartialUpdateClearsFields = "partial-update-clears-fields", "greenhouse_onboarding",
+        "`updateEmployeeProfile` clears the profile fields the request does not mention.";
+    RateLimitNotEnforced = "rate-limit-not-enforced", "greenhouse_onboarding",
+        "Requests past the quota are served instead of refused.";
+    RemainingNotDecremented = "remaining-not-decremented", "greenhouse_onboarding",
+        "`rateLimit.remaining` does not fall as requests are made.";
+    ErrorCodeMissing = "error-code-missing", "greenhouse_onboarding",
+        "Errors carry no `errorCode`.";
+    ComplexityNotEnforced = "complexity-not-enforced", "greenhouse_onboarding",
+        "Operations scoring above the maximum are executed.";
+    ComplexityMiscounted = "complexity-miscounted", "greenhouse_onboarding",
+        "`complexityInfo.score` ignores the page size of connections.";
+}
+
+impl fmt::Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Fault {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Fault::ALL
+            .iter()
+            .copied()
+            .find(|f| f.name() == s)
+            .ok_or_else(|| {
+                let names: Vec<_> = Fault::ALL.iter().map(|f| f.name()).collect();
+                format!("unknown fault `{s}`; known faults: {}", names.join(", "))
+            })
+    }
+}
+
+/// The set of active faults.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Faults(BTreeSet<Fault>);
+
+impl Faults {
+    pub fn none() -> Self {
+        Faults::default()
+    }
+
+    pub fn is_active(&self, fault: Fault) -> bool {
+        self.0.contains(&fault)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = Fault> + '_ {
+        self.0.iter().copied()
+    }
+}
+
+impl FromIterator<Fault> for Faults {
+    fn from_iter<I: IntoIterator<Item = Fault>>(iter: I) -> Self {
+        Faults(iter.into_iter().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_are_unique() {
+        for fault in Fault::ALL {
+            assert_eq!(fault.name().parse::<Fault>(), Ok(*fault));
+        }
+        let names: BTreeSet<_> = Fault::ALL.iter().map(|f| f.name()).collect();
+        assert_eq!(names.len(), Fault::ALL.len());
+        assert!(
+            "no-such-fault"
+                .parse::<Fault>()
+                .unwrap_err()
+                .contains("page-off-by-one")
+        );
+    }
+}
