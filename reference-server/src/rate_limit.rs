@@ -1,0 +1,128 @@
+//! Request quotas per API and principal, in fixed windows aligned to multiples of the window length since the
+//! epoch (a one-hour window resets at the top of the hour, as the Greenhouse examples show).
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+
+use chrono::{DateTime, TimeZone, Utc};
+
+use crate::api::RateLimitInfo;
+
+/// Counts requests per (API, principal) in the current window.
+#[derive(Debug, Default)]
+pub struct RateLimiter {
+    counters: Mutex<HashMap<(String, String), Counter>>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Counter {
+    window: i64,
+    used: u32,
+}
+
+/// The outcome of counting one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    /// Counted; the quota after it.
+    Allowed(RateLimitInfo),
+    /// The quota is spent: not counted, nothing may happen.
+    Refused(RateLimitInfo),
+}
+
+/// What one request costs: the quota counts requests.
+pub const REQUEST_COST: u32 = 1;
+
+impl RateLimiter {
+    /// Counts a request of `principal` against `limit` requests per `window_seconds`.
+    pub fn check(
+        &self,
+        api: &str,
+        principal: &str,
+        limit: u32,
+        window_seconds: u32,
+        now: DateTime<Utc>,
+    ) -> Decision {
+        let window_seconds = i64::from(window_seconds.max(1));
+        let window = now.timestamp().div_euclid(window_seconds);
+        let reset_at = Utc
+            .timestamp_opt((window + 1) * window_seconds, 0)
+            .single()
+            .unwrap_or(now);
+        let mut counters = self.counters.lock().unwrap_or_else(|e| e.into_inner());
+        let counter = counters
+            .entry((api.to_owned(), principal.to_owned()))
+            .or_insert(Counter { window, used: 0 });
+        if counter.window != window {
+            *counter = Counter { window, used: 0 };
+        }
+        if counter.used + REQUEST_COST > limit {
+            return Decision::Refused(RateLimitInfo {
+                limit,
+                remaining: limit - counter.used.min(limit),
+                reset_at,
+                cost: 0,
+            });
+        }
+        counter.used += REQUEST_COST;
+        Decision::Allowed(RateLimitInfo {
+            limit,
+            remaining: limit - counter.used,
+            reset_at,
+            cost: REQUEST_COST,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(seconds: i64) -> DateTime<Utc> {
+        Utc.timestamp_opt(seconds, 0).unwrap()
+    }
+
+    #[test]
+    fn counts_down_refuses_then_resets_at_the_window_boundary() {
+        let limiter = RateLimiter::default();
+        let first = limiter.check("api", "key", 2, 3600, at(7200 + 10));
+        assert_eq!(
+            first,
+            Decision::Allowed(RateLimitInfo {
+                limit: 2,
+                remaining: 1,
+                reset_at: at(10800),
+                cost: 1
+            })
+        );
+        assert!(
+            matches!(limiter.check("api", "key", 2, 3600, at(7300)), Decision::Allowed(i) if i.remaining == 0)
+        );
+        assert!(
+            matches!(limiter.check("api", "key", 2, 3600, at(7400)), Decision::Refused(i) if i.remaining == 0)
+        );
+        assert!(
+            matches!(limiter.check("api", "key", 2, 3600, at(10800)), Decision::Allowed(i) if i.remaining == 1)
+        );
+    }
+
+    #[test]
+    fn principals_and_apis_are_isolated() {
+        let limiter = RateLimiter::default();
+        assert!(matches!(
+            limiter.check("a", "k1", 1, 60, at(0)),
+            Decision::Allowed(_)
+        ));
+        assert!(matches!(
+            limiter.check("a", "k1", 1, 60, at(1)),
+            Decision::Refused(_)
+        ));
+        assert!(matches!(
+            limiter.check("a", "k2", 1, 60, at(1)),
+            Decision::Allowed(_)
+        ));
+        assert!(matches!(
+            limiter.check("b", "k1", 1, 60, at(1)),
+            Decision::Allowed(_)
+        ));
+    }
+}
