@@ -25,7 +25,7 @@ pub use url;
 
 /// Includes the module generated for one schema by `generator::compile` in `build.rs`.
 ///
-/// ```ignore
+/// ```text
 /// pub mod greenhouse_onboarding {
 ///     runtime::include_schema!("greenhouse_onboarding");
 /// }
