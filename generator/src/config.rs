@@ -123,11 +123,14 @@ impl Config {
         self
     }
 
-    /// Adds an attribute to a generated struct field, named `Type.field`.
+    /// Adds an attribute to a generated struct field: `Type.field` for a field of an object or input type,
+    /// `Type.field.argument` for a field of the arguments struct of `Type.field`.
     ///
     /// ```
     /// let mut config = generator::Config::new();
-    /// config.field_attribute("Employee.email", "#[doc(alias = \"mail\")]");
+    /// config
+    ///     .field_attribute("Employee.email", "#[doc(alias = \"mail\")]")
+    ///     .field_attribute("Query.employee.id", "#[doc(alias = \"key\")]");
     /// ```
     pub fn field_attribute(&mut self, path: &str, attribute: &str) -> &mut Self {
         self.field_attributes

@@ -315,14 +315,21 @@ impl Builder<'_> {
         let runtime = &self.runtime;
         kinds.insert("ID".to_owned(), Kind::Builtin(quote!(#runtime::Id)));
         for (name, binding) in &self.config.bindings {
-            if !matches!(
-                schema.types.get(name.as_str()),
-                Some(ExtendedType::Object(_))
-            ) && names.contains(name.as_str())
+            if let Some(ty) = schema.types.get(name.as_str())
+                && !matches!(ty, ExtendedType::Object(_))
+                && names.contains(name.as_str())
             {
-                self.problem(format!(
-                    "`{name}` is bound to `{binding}` but only object types can be bound"
-                ));
+                let at = ty
+                    .location()
+                    .and_then(|span| span.line_column_range(&schema.sources))
+                    .map(|range| range.start);
+                self.problem(
+                    at,
+                    format!(
+                        "`{name}` is bound to `{binding}` but only object types can be bound; remove the binding \
+                         or bind an object type"
+                    ),
+                );
             }
         }
         for &name in &names {
@@ -427,17 +434,19 @@ impl Builder<'_> {
                         } else {
                             &mut methods
                         };
-                        let args_ident = (!field.arguments.is_empty())
-                            .then(|| top.allocate(&format!("{ident}{}Args", camel(&field.name))));
+                        let args_ident = (!field.arguments.is_empty()).then(|| {
+                            top.allocate(&format!("{}{}Args", base(&ident), camel(&field.name)))
+                        });
+                        let mut args_ns = Namespace::default();
                         let args = field
                             .arguments
                             .iter()
                             .map(|arg| {
                                 self.arg(
                                     arg,
-                                    &mut Namespace::default(),
+                                    &mut args_ns,
                                     false,
-                                    &format!("{name}.{}", field.name),
+                                    &format!("{name}.{}.{}", field.name, arg.name),
                                 )
                             })
                             .collect::<Result<_, _>>()?;
@@ -457,8 +466,8 @@ impl Builder<'_> {
                         }
                     }
                     let trait_ident = (!resolver_fields.is_empty())
-                        .then(|| top.allocate(&format!("{ident}Resolvers")));
-                    let glue_ident = glue.allocate(&format!("{ident}Object"));
+                        .then(|| top.allocate(&format!("{}Resolvers", base(&ident))));
+                    let glue_ident = glue.allocate(&format!("{}Object", base(&ident)));
                     model.objects.push(Object {
                         name: name.to_owned(),
                         ident,
@@ -591,14 +600,20 @@ impl Builder<'_> {
             .collect()
     }
 
-    fn problem(&mut self, message: String) {
+    fn problem(&mut self, at: Option<apollo_compiler::parser::LineColumn>, message: String) {
         self.problems.push(Problem {
             file: self.path.to_owned(),
-            line: 0,
-            column: 0,
+            line: at.as_ref().map_or(0, |at| at.line),
+            column: at.as_ref().map_or(0, |at| at.column),
             message,
         });
     }
+}
+
+/// An identifier without the trailing `_` that a collision or a keyword gave it, to build other names from: so that
+/// `Self_` gives `SelfResolvers`, not `Self_Resolvers` (which is not UpperCamelCase and would warn).
+fn base(ident: &Ident) -> String {
+    ident.to_string().trim_end_matches('_').to_owned()
 }
 
 fn attribute_tokens(text: &str) -> Result<TokenStream, Error> {
@@ -640,13 +655,30 @@ fn parse(source: &Source) -> Result<(Valid<Schema>, bool), Error> {
         builder = builder.parse(RULE_VOCABULARY, VOCABULARY_PATH);
     }
     builder = builder.parse(&source.text, &source.path);
-    let schema = builder
-        .build()
-        .and_then(|schema| schema.validate())
-        .map_err(|with_errors| Error::Schema {
-            problems: problems(&with_errors.errors),
-        })?;
-    Ok((schema, !declares_vocabulary))
+    let schema = match builder.build() {
+        Ok(schema) => schema,
+        Err(with_errors) => {
+            // Report what validation finds in the rest of the schema too, so that one run shows every problem.
+            let mut found = problems(&with_errors.errors);
+            if let Err(more) = with_errors.partial.validate() {
+                for problem in problems(&more.errors) {
+                    if !found.contains(&problem) {
+                        found.push(problem);
+                    }
+                }
+            }
+            found.sort_by_key(|p| (p.line, p.column));
+            return Err(Error::Schema { problems: found });
+        }
+    };
+    match schema.validate() {
+        Ok(schema) => Ok((schema, !declares_vocabulary)),
+        Err(with_errors) => {
+            let mut found = problems(&with_errors.errors);
+            found.sort_by_key(|p| (p.line, p.column));
+            Err(Error::Schema { problems: found })
+        }
+    }
 }
 
 fn problems(diagnostics: &DiagnosticList) -> Vec<Problem> {

@@ -39,6 +39,10 @@ impl Namespace {
         if name.starts_with(|c: char| c.is_ascii_digit()) {
             name.insert(0, '_');
         }
+        // `self`, `Self`, `super` and `crate` cannot be raw: they are written with a `_`, which must be free too.
+        if NOT_RAW.contains(&name.as_str()) {
+            name.push('_');
+        }
         while self.taken.contains(&name) || name == "_" {
             name.push('_');
         }
@@ -94,6 +98,9 @@ mod tests {
         assert_eq!(ns.allocate(&snake("foo_bar")).to_string(), "foo_bar_");
         assert_eq!(ns.allocate("_").to_string(), "__");
         assert_eq!(ns.allocate("1st").to_string(), "_1st");
+        assert_eq!(ns.allocate("Self").to_string(), "Self_");
+        assert_eq!(ns.allocate("Self_").to_string(), "Self__");
+        assert_eq!(ns.allocate("Self").to_string(), "Self___");
     }
 
     #[test]
