@@ -6,6 +6,17 @@ fn main() {
     let mut greenhouse = generator::Config::new();
     greenhouse_bindings(&mut greenhouse);
     compile(&greenhouse, "../schemas/greenhouse_onboarding.graphql");
+
+    let mut workable = generator::Config::new();
+    workable_bindings(&mut workable);
+    compile(&workable, "../schemas/workable_members.graphql");
+}
+
+fn workable_bindings(config: &mut generator::Config) {
+    config
+        .bind("Member", "crate::workable::store::MemberRecord")
+        .bind("CollaborationRule", "crate::workable::store::RuleRecord")
+        .bind("MembersPage", "crate::workable::store::PageRecord");
 }
 
 /// Greenhouse Onboarding: object types backed by the store's records.

@@ -60,6 +60,16 @@ faults! {
         "Operations scoring above the maximum are executed.";
     ComplexityMiscounted = "complexity-miscounted", "greenhouse_onboarding",
         "`complexityInfo.score` ignores the page size of connections.";
+    LastAdminDemotable = "last-admin-demotable", "workable_members",
+        "The last admin of an account can be given another role.";
+    MissingScopeAccepted = "missing-scope-accepted", "workable_members",
+        "A token without the operation's required scope is served.";
+    PagingNextSkipsMember = "paging-next-skips-member", "workable_members",
+        "`paging.next` starts one member after the next one, so each page boundary loses a member.";
+    RateLimitHeadersLie = "rate-limit-headers-lie", "workable_members",
+        "`X-Rate-Limit-Remaining` always reports the full quota.";
+    ConcurrentUpdatesAccepted = "concurrent-updates-accepted", "workable_members",
+        "A PUT of a member already being updated is applied too, instead of answered with 422.";
 }
 
 impl fmt::Display for Fault {

@@ -16,5 +16,7 @@ pub struct FixtureCredential {
 
 /// Every fixture credential, API by API.
 pub fn credentials(seed: u64) -> Vec<FixtureCredential> {
-    crate::greenhouse::credentials(seed)
+    let mut all = crate::greenhouse::credentials(seed);
+    all.extend(crate::workable::credentials(seed));
+    all
 }

@@ -110,7 +110,17 @@ pub async fn handle(
         read_only: method == Method::GET,
     };
     match pipeline::run(&endpoint.api, &endpoint.shared, request).await {
-        Ok(response) => graphql_response(&endpoint, media, &response),
+        Ok(outcome) => {
+            let mut response = graphql_response(&endpoint, media, &outcome.response);
+            if reports_in_headers(endpoint.api.rules()) {
+                crate::rest::rate_limit_headers(
+                    &mut response,
+                    outcome.rate_limit,
+                    endpoint.shared.faults(),
+                );
+            }
+            response
+        }
         Err(Rejection::MutationOverGet) => {
             let mut response = transport_error(
                 &endpoint,
@@ -318,6 +328,13 @@ fn negotiate(accept: &str) -> Option<MediaType> {
         })
         .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
         .map(|(_, _, media)| media)
+}
+
+fn reports_in_headers(rules: &runtime::rules::ApiRules) -> bool {
+    rules
+        .rate_limits
+        .iter()
+        .any(|r| r.reported_by == runtime::rules::RateLimitReport::Headers)
 }
 
 fn wants_html(accept: &str) -> bool {

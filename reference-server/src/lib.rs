@@ -14,12 +14,15 @@ pub mod options;
 pub mod pipeline;
 pub mod rate_limit;
 pub mod render;
+pub mod rest;
+pub mod workable;
 
 use std::sync::Arc;
 
 use axum::Json;
 use axum::Router;
 use axum::routing::{any, get};
+use runtime::rules::Transport;
 use serde_json::json;
 
 pub use faults::{Fault, Faults};
@@ -32,37 +35,49 @@ use crate::pipeline::Shared;
 /// Threads of the pool that runs executions: one per core of the machines this is measured on.
 const EXECUTION_THREADS: usize = 2;
 
-/// The router serving every API, and `/` listing them.
+/// The router serving every API, and `/` listing them. A REST API's routes come from its `@rest` bindings, and it
+/// answers GraphQL too, at `<path>/graphql`.
 pub fn app(options: &Options) -> Router {
     let shared = Arc::new(Shared::new(options, EXECUTION_THREADS));
-    let apis = graphql_apis(options);
-    let listing: Vec<_> = apis
-        .iter()
-        .map(|api| {
-            let rules = api.rules();
-            json!({ "name": rules.name, "title": rules.title, "path": rules.path, "document": rules.document, "transport": "GraphQL" })
-        })
-        .collect();
-    let mut router = Router::new().route(
-        "/",
-        get(move || async move { Json(json!({ "apis": listing })) }),
-    );
-    for api in apis {
-        let path = api.rules().path;
-        router = router.route(
-            path,
-            any(graphql::handle).with_state(Endpoint {
-                api,
-                shared: Arc::clone(&shared),
-            }),
-        );
+    let mut listing = Vec::new();
+    let mut router = Router::new();
+    for api in graphql_apis(options) {
+        let rules = api.rules();
+        let graphql_path = match rules.transport {
+            Transport::Graphql => rules.path.to_owned(),
+            Transport::Rest => {
+                router = router.merge(rest::routes(Arc::clone(&api), Arc::clone(&shared)));
+                format!("{}/graphql", rules.path)
+            }
+        };
+        listing.push(json!({
+            "name": rules.name,
+            "title": rules.title,
+            "document": rules.document,
+            "graphql": graphql_path,
+            "rest": (rules.transport == Transport::Rest).then_some(rules.path),
+        }));
+        let endpoint = Endpoint {
+            api,
+            shared: Arc::clone(&shared),
+        };
+        router = router.route(&graphql_path, any(graphql::handle).with_state(endpoint));
     }
-    router.layer(tower_http::trace::TraceLayer::new_for_http())
+    router
+        .route(
+            "/",
+            get(move || async move { Json(json!({ "apis": listing })) }),
+        )
+        .layer(tower_http::trace::TraceLayer::new_for_http())
 }
 
 /// The APIs served over GraphQL.
 fn graphql_apis(options: &Options) -> Vec<Arc<dyn GraphqlApi>> {
+    let limits = options.config.limits.into();
     // FIXME: Greenhouse joins here when `greenhouse::GreenhouseApi` lands.
-    let _ = options;
-    Vec::new()
+    vec![Arc::new(workable::WorkableApi::new(
+        options.seed,
+        options.faults.clone(),
+        limits,
+    ))]
 }

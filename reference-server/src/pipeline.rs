@@ -12,7 +12,9 @@ use runtime::response::{JsonMap, JsonValue, Location, PathSegment, Response, Res
 use runtime::rules::ApiRules;
 use tokio_util::task::LocalPoolHandle;
 
-use crate::api::{AuthFailure, ComplexityInfo, ExecRequest, GraphqlApi, Principal, RequestMeta};
+use crate::api::{
+    AuthFailure, ComplexityInfo, ExecRequest, GraphqlApi, Principal, RateLimitInfo, RequestMeta,
+};
 use crate::faults::{Fault, Faults};
 use crate::options::Options;
 use crate::rate_limit::{Decision, RateLimiter};
@@ -51,6 +53,22 @@ pub struct GraphqlRequest {
     pub read_only: bool,
 }
 
+/// A GraphQL response, and the caller's quota when one was counted (for APIs that report it in headers).
+#[derive(Debug)]
+pub struct Outcome {
+    pub response: Response,
+    pub rate_limit: Option<RateLimitInfo>,
+}
+
+impl From<Response> for Outcome {
+    fn from(response: Response) -> Self {
+        Outcome {
+            response,
+            rate_limit: None,
+        }
+    }
+}
+
 /// Why the pipeline refused before producing a GraphQL response.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Rejection {
@@ -63,11 +81,11 @@ pub async fn run(
     api: &Arc<dyn GraphqlApi>,
     shared: &Shared,
     request: GraphqlRequest,
-) -> Result<Response, Rejection> {
+) -> Result<Outcome, Rejection> {
     let rules = api.rules();
     let prepared = match api.engine().prepare(&request.query) {
         Ok(prepared) => prepared,
-        Err(errors) => return Ok(Response { data: None, errors }),
+        Err(errors) => return Ok(Response { data: None, errors }.into()),
     };
     let operation = match prepared
         .document
@@ -75,7 +93,7 @@ pub async fn run(
         .get(request.operation_name.as_deref())
     {
         Ok(operation) => operation.clone(),
-        Err(e) => return Ok(refuse(ErrorCode::ValidationFailed, e.message().to_string())),
+        Err(e) => return Ok(refuse(ErrorCode::ValidationFailed, e.message().to_string()).into()),
     };
     if request.read_only && operation.operation_type == OperationType::Mutation {
         return Err(Rejection::MutationOverGet);
@@ -99,10 +117,11 @@ pub async fn run(
                 return Ok(refuse(
                     ErrorCode::Unauthenticated,
                     "Authentication required: send the API's credentials in the Authorization header.",
-                ));
+                )
+                .into());
             }
             Err(AuthFailure::Invalid) => {
-                return Ok(refuse(ErrorCode::Unauthenticated, "Invalid credentials."));
+                return Ok(refuse(ErrorCode::Unauthenticated, "Invalid credentials.").into());
             }
         }
     };
@@ -136,7 +155,10 @@ pub async fn run(
                         "resetAt",
                         JsonValue::from(info.reset_at.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
                     );
-                    return Ok(Response::request_error(error));
+                    return Ok(Outcome {
+                        response: Response::request_error(error),
+                        rate_limit: Some(info),
+                    });
                 }
                 Decision::Allowed(mut info) | Decision::Refused(mut info) => {
                     if shared.faults().is_active(Fault::RemainingNotDecremented) {
@@ -159,7 +181,8 @@ pub async fn run(
             let scope_ok = field_rules
                 .scopes
                 .iter()
-                .all(|s| principal.scopes.iter().any(|p| p == s));
+                .all(|s| principal.scopes.iter().any(|p| p == s))
+                || shared.faults().is_active(Fault::MissingScopeAccepted);
             (!role_ok || !scope_ok).then(|| {
                 let mut error = ResponseError::new(
                     ErrorCode::Forbidden,
@@ -171,10 +194,15 @@ pub async fn run(
             })
         })
         .collect();
+    let rate_limit = meta.rate_limit;
     if !forbidden.is_empty() {
-        return Ok(Response {
+        let response = Response {
             data: None,
             errors: forbidden,
+        };
+        return Ok(Outcome {
+            response,
+            rate_limit,
         });
     }
     if let Some(complexity) = rules.complexity {
@@ -192,13 +220,15 @@ pub async fn run(
         if score > u64::from(complexity.maximum)
             && !shared.faults().is_active(Fault::ComplexityNotEnforced)
         {
-            return Ok(refuse(
-                ErrorCode::TooComplex,
-                format!(
-                    "Query has a complexity score of {score}, which exceeds the maximum of {}.",
-                    complexity.maximum
-                ),
-            ));
+            let message = format!(
+                "Query has a complexity score of {score}, which exceeds the maximum of {}.",
+                complexity.maximum
+            );
+            let response = refuse(ErrorCode::TooComplex, message);
+            return Ok(Outcome {
+                response,
+                rate_limit,
+            });
         }
         meta.complexity = Some(ComplexityInfo {
             score,
@@ -213,13 +243,17 @@ pub async fn run(
         meta,
     };
     let api = Arc::clone(api);
-    match shared.pool.spawn_pinned(move || api.execute(exec)).await {
-        Ok(response) => Ok(response),
+    let response = match shared.pool.spawn_pinned(move || api.execute(exec)).await {
+        Ok(response) => response,
         Err(join_error) => {
             tracing::error!(error = %join_error, "execution failed");
-            Ok(refuse(ErrorCode::Internal, "Internal server error."))
+            refuse(ErrorCode::Internal, "Internal server error.")
         }
-    }
+    };
+    Ok(Outcome {
+        response,
+        rate_limit,
+    })
 }
 
 fn refuse(code: ErrorCode, message: impl Into<String>) -> Response {

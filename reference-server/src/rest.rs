@@ -1,0 +1,364 @@
+//! REST over the same pipeline: every field bound with `@rest` becomes a route, so no route table can drift from the
+//! schema. A request's path, query and body parameters (`@restParam`) become the variables of a GraphQL operation
+//! that selects the whole result; the result's value is the response body, and its error's code is the HTTP status
+//! (`@errorFormat(style: HTTP_STATUS)`), with a JSON `{"error": message}` body.
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use apollo_compiler::Schema;
+use apollo_compiler::ast::Type;
+use apollo_compiler::schema::ExtendedType;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodFilter, MethodRouter, on};
+use runtime::ErrorCode;
+use runtime::apollo_compiler;
+use runtime::response::{JsonMap, JsonValue};
+use runtime::rules::{FieldRules, HttpMethod, ParamLocation, RestBinding};
+use serde_json::{Value, json};
+
+use crate::api::{GraphqlApi, RateLimitInfo};
+use crate::faults::{Fault, Faults};
+use crate::pipeline::{self, GraphqlRequest, Shared};
+
+/// One REST route: the field it calls and the operation that calls it.
+#[derive(Clone)]
+struct Route {
+    api: Arc<dyn GraphqlApi>,
+    shared: Arc<Shared>,
+    field: &'static FieldRules,
+    binding: RestBinding,
+    /// The operation selecting the whole result of the field, with one variable per argument.
+    operation: Arc<str>,
+    /// Each argument's GraphQL type, for reading path and query strings.
+    argument_types: Arc<HashMap<String, Type>>,
+}
+
+/// The routes of every `@rest` field of an API, under its `@api(path:)`.
+pub fn routes(api: Arc<dyn GraphqlApi>, shared: Arc<Shared>) -> Router {
+    let rules = api.rules();
+    let schema = api.engine().schema();
+    let mut by_path: BTreeMap<String, MethodRouter> = BTreeMap::new();
+    for field in rules.fields {
+        let Some(binding) = field.rest else { continue };
+        let Some((operation, argument_types)) = operation_for(schema, field) else {
+            continue;
+        };
+        let route = Route {
+            api: Arc::clone(&api),
+            shared: Arc::clone(&shared),
+            field,
+            binding,
+            operation: operation.into(),
+            argument_types: Arc::new(argument_types),
+        };
+        let filter = match binding.method {
+            HttpMethod::Get => MethodFilter::GET,
+            HttpMethod::Post => MethodFilter::POST,
+            HttpMethod::Put => MethodFilter::PUT,
+            HttpMethod::Patch => MethodFilter::PATCH,
+            HttpMethod::Delete => MethodFilter::DELETE,
+        };
+        let path = format!("{}{}", rules.path, binding.path);
+        let method_router = on(filter, handle).with_state(route);
+        let merged = match by_path.remove(&path) {
+            Some(existing) => existing.merge(method_router),
+            None => method_router,
+        };
+        by_path.insert(path, merged);
+    }
+    by_path
+        .into_iter()
+        .fold(Router::new(), |router, (path, method_router)| {
+            router.route(&path, method_router)
+        })
+}
+
+/// `query|mutation Rest($a: T, ...) { field(a: $a, ...) { everything } }`.
+fn operation_for(schema: &Schema, field: &FieldRules) -> Option<(String, HashMap<String, Type>)> {
+    let root = schema.types.get(field.type_name)?;
+    let ExtendedType::Object(object) = root else {
+        return None;
+    };
+    let definition = object.fields.get(field.field_name)?;
+    let keyword = if schema
+        .schema_definition
+        .mutation
+        .as_ref()
+        .is_some_and(|m| m.as_str() == field.type_name)
+    {
+        "mutation"
+    } else {
+        "query"
+    };
+    let variables: Vec<String> = definition
+        .arguments
+        .iter()
+        .map(|a| format!("${}: {}", a.name, a.ty))
+        .collect();
+    let arguments: Vec<String> = definition
+        .arguments
+        .iter()
+        .map(|a| format!("{0}: ${0}", a.name))
+        .collect();
+    let selection = selection(schema, definition.ty.inner_named_type(), 0);
+    let wrap = |items: &[String]| {
+        if items.is_empty() {
+            String::new()
+        } else {
+            format!("({})", items.join(", "))
+        }
+    };
+    let operation = format!(
+        "{keyword} Rest{} {{ {}{} {selection} }}",
+        wrap(&variables),
+        field.field_name,
+        wrap(&arguments)
+    );
+    let types = definition
+        .arguments
+        .iter()
+        .map(|a| (a.name.to_string(), (*a.ty).clone()))
+        .collect();
+    Some((operation, types))
+}
+
+/// Every field without required arguments, objects expanded (to a fixed depth, so cycles end).
+fn selection(schema: &Schema, type_name: &str, depth: usize) -> String {
+    let fields = match schema.types.get(type_name) {
+        Some(ExtendedType::Object(object)) => &object.fields,
+        Some(ExtendedType::Interface(interface)) => &interface.fields,
+        _ => return String::new(),
+    };
+    let inner: Vec<String> = fields
+        .values()
+        .filter(|f| {
+            f.arguments
+                .iter()
+                .all(|a| !a.ty.is_non_null() || a.default_value.is_some())
+        })
+        .filter_map(|f| {
+            let named = f.ty.inner_named_type();
+            match schema.types.get(named.as_str()) {
+                Some(ExtendedType::Object(_) | ExtendedType::Interface(_)) if depth < 4 => Some(
+                    format!("{} {}", f.name, selection(schema, named, depth + 1)),
+                ),
+                Some(
+                    ExtendedType::Object(_) | ExtendedType::Interface(_) | ExtendedType::Union(_),
+                ) => None,
+                _ => Some(f.name.to_string()),
+            }
+        })
+        .collect();
+    format!("{{ {} }}", inner.join(" "))
+}
+
+async fn handle(
+    State(route): State<Route>,
+    Path(path): Path<HashMap<String, String>>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let mut variables = JsonMap::new();
+    let needs_body = route
+        .binding
+        .params
+        .iter()
+        .any(|p| p.location == ParamLocation::Body);
+    let body = if needs_body {
+        match read_body(&route, &headers, body).await {
+            Ok(body) => body,
+            Err((status, message)) => return error(status, &message, None, route.shared.faults()),
+        }
+    } else {
+        serde_json::Map::new()
+    };
+    for param in route.binding.params {
+        let ty = &route.argument_types[param.argument];
+        let value = match param.location {
+            ParamLocation::Path => path.get(param.wire_name).map(|text| from_text(text, ty)),
+            ParamLocation::Query => query.get(param.wire_name).map(|text| from_text(text, ty)),
+            ParamLocation::Body => body.get(param.wire_name).cloned().map(Ok),
+        };
+        match value {
+            Some(Ok(value)) => {
+                variables.insert(
+                    param.argument,
+                    serde_json::from_value::<JsonValue>(value).unwrap_or(JsonValue::Null),
+                );
+            }
+            Some(Err(message)) => {
+                let message = format!("`{}` {message}", param.wire_name);
+                return error(
+                    StatusCode::BAD_REQUEST,
+                    &message,
+                    None,
+                    route.shared.faults(),
+                );
+            }
+            None => {}
+        }
+    }
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let request = GraphqlRequest {
+        query: route.operation.to_string(),
+        operation_name: None,
+        variables,
+        authorization,
+        read_only: false,
+    };
+    let outcome = match pipeline::run(&route.api, &route.shared, request).await {
+        Ok(outcome) => outcome,
+        Err(rejection) => {
+            return error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                &format!("{rejection:?}"),
+                None,
+                route.shared.faults(),
+            );
+        }
+    };
+    let value = outcome
+        .response
+        .data
+        .as_ref()
+        .and_then(|data| data.get(route.field.field_name))
+        .filter(|v| !v.is_null());
+    match (outcome.response.errors.first(), value) {
+        (None, Some(value)) => {
+            let mut response = (StatusCode::OK, axum::Json(value.clone())).into_response();
+            rate_limit_headers(&mut response, outcome.rate_limit, route.shared.faults());
+            response
+        }
+        (Some(first), _) => error(
+            status(first.code),
+            &first.message,
+            outcome.rate_limit,
+            route.shared.faults(),
+        ),
+        (None, None) => error(
+            StatusCode::NOT_FOUND,
+            "Not found",
+            outcome.rate_limit,
+            route.shared.faults(),
+        ),
+    }
+}
+
+async fn read_body(
+    route: &Route,
+    headers: &HeaderMap,
+    body: Body,
+) -> Result<serde_json::Map<String, Value>, (StatusCode, String)> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    if !content_type
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .eq_ignore_ascii_case("application/json")
+    {
+        return Err((
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "the body must be application/json".to_owned(),
+        ));
+    }
+    let limit = route.shared.options.config.max_body_bytes;
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        (
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("the body is larger than {limit} bytes"),
+        )
+    })?;
+    match serde_json::from_slice(&bytes) {
+        Ok(Value::Object(object)) => Ok(object),
+        Ok(_) => Err((
+            StatusCode::BAD_REQUEST,
+            "the body must be a JSON object".to_owned(),
+        )),
+        Err(e) => Err((
+            StatusCode::BAD_REQUEST,
+            format!("the body is not valid JSON: {e}"),
+        )),
+    }
+}
+
+/// A path segment or query value, typed per the argument (GraphQL coercion checks the rest: enums, ranges).
+fn from_text(text: &str, ty: &Type) -> Result<Value, String> {
+    match ty.inner_named_type().as_str() {
+        "Int" => text
+            .parse::<i64>()
+            .map(Value::from)
+            .map_err(|_| format!("must be an integer, not `{text}`")),
+        "Float" => text
+            .parse::<f64>()
+            .map(Value::from)
+            .map_err(|_| format!("must be a number, not `{text}`")),
+        "Boolean" => text
+            .parse::<bool>()
+            .map(Value::from)
+            .map_err(|_| format!("must be true or false, not `{text}`")),
+        _ => Ok(Value::from(text)),
+    }
+}
+
+/// The HTTP status of an error code.
+fn status(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+        ErrorCode::NotFound => StatusCode::NOT_FOUND,
+        ErrorCode::BadUserInput | ErrorCode::Conflict => StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+        ErrorCode::ParseFailed | ErrorCode::ValidationFailed | ErrorCode::TooComplex => {
+            StatusCode::BAD_REQUEST
+        }
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    }
+}
+
+fn error(
+    status: StatusCode,
+    message: &str,
+    rate_limit: Option<RateLimitInfo>,
+    faults: &Faults,
+) -> Response {
+    let mut response = (status, axum::Json(json!({ "error": message }))).into_response();
+    rate_limit_headers(&mut response, rate_limit, faults);
+    response
+}
+
+/// `X-Rate-Limit-Limit`, `-Remaining` and `-Reset` (the Unix time the next window starts).
+pub fn rate_limit_headers(
+    response: &mut Response,
+    rate_limit: Option<RateLimitInfo>,
+    faults: &Faults,
+) {
+    let Some(info) = rate_limit else { return };
+    let remaining = if faults.is_active(Fault::RateLimitHeadersLie) {
+        info.limit
+    } else {
+        info.remaining
+    };
+    let headers = response.headers_mut();
+    for (name, value) in [
+        ("x-rate-limit-limit", info.limit.to_string()),
+        ("x-rate-limit-remaining", remaining.to_string()),
+        ("x-rate-limit-reset", info.reset_at.timestamp().to_string()),
+    ] {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(name, value);
+        }
+    }
+}
