@@ -19,9 +19,43 @@ fn workable_bindings(config: &mut generator::Config) {
         .bind("MembersPage", "crate::workable::store::PageRecord");
 }
 
-/// Greenhouse Onboarding: object types backed by the store's records.
+/// Greenhouse Onboarding: object types backed by the store's records (see `src/greenhouse/bindings.rs`), so that
+/// resolvers receive the foreign keys, custom field ids and page windows the GraphQL types hide.
 fn greenhouse_bindings(config: &mut generator::Config) {
-    let _ = config;
+    const BOUND: &[&str] = &[
+        "AddDepartmentPayload",
+        "AddLocationPayload",
+        "CustomField",
+        "CustomFieldConnection",
+        "CustomFieldEdge",
+        "CustomFieldValue",
+        "Department",
+        "DepartmentConnection",
+        "DepartmentEdge",
+        "Document",
+        "Employee",
+        "EmployeeConnection",
+        "EmployeeEdge",
+        "Location",
+        "LocationConnection",
+        "LocationEdge",
+        "OtherCriterionConnection",
+        "OtherCriterionEdge",
+        "PendingHire",
+        "SignatureRequest",
+        "SignatureRequestTemplate",
+        "State",
+        "Team",
+        "TeamCategoryConnection",
+        "TeamCategoryEdge",
+        "TeamConnection",
+        "TeamEdge",
+        "UpdateDepartmentPayload",
+        "UpdateLocationPayload",
+    ];
+    for name in BOUND {
+        config.bind(name, &format!("crate::greenhouse::bindings::{name}"));
+    }
 }
 
 fn compile(config: &generator::Config, schema: &str) {
