@@ -192,7 +192,7 @@ pub fn slice<K: Ord>(keys: &[K], request: &PageRequest<K>, faults: &Faults) -> S
     let window = hi - lo;
     let (mut start, mut end) = (lo, hi);
     if let Some(first) = request.first {
-        end = end.min(start + first);
+        end = end.min(start.saturating_add(first));
     }
     if let Some(last) = request.last {
         start = start.max(end.saturating_sub(last));
