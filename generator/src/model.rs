@@ -332,6 +332,7 @@ impl Builder<'_> {
                 );
             }
         }
+        self.check_vocabulary_uses(&names, vocabulary);
         for &name in &names {
             let ident = top.allocate(&camel(name));
             let kind = match &schema.types[name] {
@@ -540,6 +541,56 @@ impl Builder<'_> {
             }
         }
         Ok(model)
+    }
+
+    /// The schema's own types may not use the vocabulary's types: they are left out of the generated code and of
+    /// the public SDL.
+    fn check_vocabulary_uses(&mut self, names: &BTreeSet<&str>, vocabulary: &Vocabulary) {
+        let schema = self.schema;
+        let mut uses: Vec<(String, &Type, Option<apollo_compiler::parser::SourceSpan>)> =
+            Vec::new();
+        for &name in names {
+            let fields = match &schema.types[name] {
+                ExtendedType::Object(def) => Some(&def.fields),
+                ExtendedType::Interface(def) => Some(&def.fields),
+                _ => None,
+            };
+            for field in fields.into_iter().flat_map(|f| f.values()) {
+                uses.push((
+                    format!("{name}.{}", field.name),
+                    &field.ty,
+                    field.location(),
+                ));
+                for arg in &field.arguments {
+                    let at = format!("{name}.{}({}:)", field.name, arg.name);
+                    uses.push((at, &arg.ty, arg.location()));
+                }
+            }
+            if let ExtendedType::InputObject(def) = &schema.types[name] {
+                for field in def.fields.values() {
+                    uses.push((
+                        format!("{name}.{}", field.name),
+                        &field.ty,
+                        field.location(),
+                    ));
+                }
+            }
+        }
+        for (at, ty, location) in uses {
+            let used = ty.inner_named_type();
+            if vocabulary.types.contains(used.as_str()) {
+                let start = location
+                    .and_then(|span| span.line_column_range(&schema.sources))
+                    .map(|range| range.start);
+                self.problem(
+                    start,
+                    format!(
+                        "`{at}` is of type `{used}`, which belongs to the rule vocabulary ({VOCABULARY_PATH}) and is \
+                         not generated; declare a type of the schema's own instead"
+                    ),
+                );
+            }
+        }
     }
 
     fn arg(

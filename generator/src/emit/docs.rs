@@ -22,13 +22,37 @@ pub(super) fn description(description: Option<&str>) -> TokenStream {
     let Some(text) = description else {
         return TokenStream::new();
     };
+    // The indentation of a list item's continuation lines, which markdown (and clippy's `doc_lazy_continuation`)
+    // want indented under the item (a continuation line never starts a code block, whatever its indentation).
+    let mut continuation = 0;
     text.lines()
         .map(|line| {
-            let line = format!(" {}", escape(line.trim()));
+            let trimmed = line.trim();
+            let indent = if trimmed.is_empty() {
+                continuation = 0;
+                0
+            } else if let Some(width) = list_marker(trimmed) {
+                continuation = width;
+                0
+            } else {
+                continuation
+            };
+            let line = format!(" {}{}", " ".repeat(indent), escape(trimmed));
             let line = line.trim_end();
             quote!(#[doc = #line])
         })
         .collect()
+}
+
+/// The width of a list item's marker (`- `, `* `, `+ `, `1. `, `12) `) when `line` starts one.
+fn list_marker(line: &str) -> Option<usize> {
+    if ["- ", "* ", "+ "].iter().any(|m| line.starts_with(m)) {
+        return Some(2);
+    }
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    let rest = &line[digits..];
+    (digits > 0 && digits <= 3 && (rest.starts_with(". ") || rest.starts_with(") ")))
+        .then_some(digits + 2)
 }
 
 /// Escapes what rustdoc would read as an intra-doc link, an HTML tag, or the fence of a (doctest) code block.
@@ -57,5 +81,15 @@ mod tests {
         assert!(text.contains(r#"" Use \\[x\\] \\<b\\> `c`""#), "{text}");
         assert!(text.contains(r#"" \\```rust""#), "{text}");
         assert!(text.contains(r#"" indented \"q\" \\ back""#), "{text}");
+    }
+
+    #[test]
+    fn list_item_continuations_are_indented() {
+        let text =
+            description(Some("Intro\n- item one\ncontinued\n10. ten\nmore\n\nafter")).to_string();
+        assert!(text.contains(r#"" - item one""#), "{text}");
+        assert!(text.contains(r#""   continued""#), "{text}");
+        assert!(text.contains(r#""     more""#), "{text}");
+        assert!(text.contains(r#"" after""#), "{text}");
     }
 }

@@ -72,7 +72,11 @@ fn wrapper(model: &Model, object: &Object) -> TokenStream {
     let data_arms = object.data_fields.iter().map(|field| {
         let field_name = &field.name;
         let field_ident = &field.ident;
-        let value = wrap(model, &field.ty, quote!(&data.#field_ident), true);
+        let value = match &field.ty {
+            // A place, so that the list is iterated as `data.field.iter()` (clippy's `needless_borrow`).
+            Type::NonNullList(item) => wrap_list(model, item, quote!(data.#field_ident), true),
+            ty => wrap(model, ty, quote!(&data.#field_ident), true),
+        };
         quote!(#field_name => #value,)
     });
     let resolver_arms = object
@@ -166,7 +170,7 @@ fn wrap_list(model: &Model, item: &Type, expr: TokenStream, by_ref: bool) -> Tok
     let runtime = &model.runtime;
     let resolved = quote!(#runtime::apollo_compiler::resolvers::AsyncResolvedValue);
     let iter = if by_ref {
-        quote!((#expr).iter())
+        quote!(#expr.iter())
     } else {
         quote!((#expr).into_iter())
     };
@@ -186,7 +190,13 @@ fn wrap_named(model: &Model, name: &str, expr: TokenStream) -> TokenStream {
     }
     let object = |object: &Object, value: TokenStream| {
         let glue: &Ident = &object.glue_ident;
-        quote!(#resolved::object(#glue { resolvers: self.resolvers, ctx: self.ctx, value: #value }))
+        // Shorthand when the value is the variable `value` (clippy's `redundant_field_names`).
+        let value = if value.to_string() == "value" {
+            value
+        } else {
+            quote!(value: #value)
+        };
+        quote!(#resolved::object(#glue { resolvers: self.resolvers, ctx: self.ctx, #value }))
     };
     if let Some(target) = model.object(name) {
         let value = object(target, expr);

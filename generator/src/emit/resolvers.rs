@@ -59,6 +59,7 @@ fn resolver_trait(model: &Model, object: &Object, trait_ident: &proc_macro2::Ide
         .map(|field| method(model, object, field));
     quote! {
         #doc
+        #[allow(clippy::type_complexity)]
         pub trait #trait_ident {
             #(#methods)*
         }

@@ -170,6 +170,7 @@ fn abstract_enum(model: &Model, a: &crate::model::Abstract) -> TokenStream {
     quote! {
         #doc
         #derives
+        #[allow(clippy::large_enum_variant)]
         #(#attributes)*
         pub enum #ident { #(#variants)* }
     }

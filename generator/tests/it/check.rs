@@ -60,7 +60,7 @@ pub(crate) fn render(text: &str, path: &Path) -> String {
     }
 }
 
-fn config(text: &str) -> Config {
+pub(crate) fn config(text: &str) -> Config {
     let mut config = Config::new();
     for line in text.lines() {
         let Some(setting) = line.strip_prefix("# config:") else {

@@ -6,4 +6,6 @@
 //! - `e2e`: small schemas' generated code, committed and kept fresh, implemented and executed through the glue.
 
 mod check;
+mod e2e;
+mod no_panic;
 mod snapshots;
