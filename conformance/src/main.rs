@@ -1,8 +1,195 @@
-//! The `conformance` command line. The harness itself is not built yet (issue 5): for now this says so and exits 2.
+//! The `conformance` command line: checks the embedded reference server (no arguments) or any implementation at a
+//! URL, prints a summary table, writes the requested reports, and exits 0 (all hold), 1 (some failed) or 2 (usage or
+//! configuration error).
 
-fn main() -> std::process::ExitCode {
-    eprintln!(
-        "conformance: the harness is not built yet; see the open issue \"Conformance harness\""
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context as _, bail};
+use clap::Parser;
+use conformance::client::ClientLimits;
+use conformance::event::Reporter;
+use conformance::property::Settings;
+use conformance::report::{ReportSpec, file_reporter, terminal::TerminalReporter};
+use conformance::runner::{Mode, RunConfig};
+use reference_server::Fault;
+
+const AFTER_HELP: &str = "\
+MODES:
+  conformance
+      Starts the reference server in-process on 127.0.0.1:0 with its fixture credentials and checks every API it
+      serves.
+  conformance --target URL --api NAME --credentials FILE
+      Checks one API of any implementation. URL is its GraphQL endpoint (e.g. https://host/graphql).
+
+CREDENTIALS FILE (TOML; JSON when the name ends in .json), one entry per credential, role, token kind or account:
+  [[credential]]
+  name = \"api_key\"                 # how reports name it
+  authorization = \"Basic ZGVt...\"  # the whole Authorization header value
+  roles = []                       # roles it carries (@auth(roles:)), e.g. [\"company\"]
+  scopes = []                      # scopes it carries (@auth(scopes:)), e.g. [\"r_jobs\"]
+  token_kind = \"account\"           # optional: @auth(tokenKinds:) when quotas differ by kind
+  account = \"acme\"                 # optional: the account it is bound to
+  Give a second credential to check that quotas are kept per credential, and one per role for the role checks.
+
+EXIT CODES:
+  0  every property that ran holds (not applicable, skipped and inconclusive ones do not fail a run)
+  1  at least one property failed
+  2  usage or configuration error
+
+Against anything but the embedded server, use --read-only for production APIs and keep --rate and --max-requests
+within what the target tolerates.";
+
+/// Checks an implementation of the HR APIs against the schemas, with property-based tests.
+#[derive(Debug, Parser)]
+#[command(name = "conformance", version, after_help = AFTER_HELP)]
+struct Args {
+    /// The GraphQL endpoint of the implementation to check; without it, the embedded reference server is checked.
+    #[arg(long, value_name = "URL", requires_all = ["api", "credentials"])]
+    target: Option<String>,
+    /// Which API the target implements (e.g. greenhouse_onboarding).
+    #[arg(long, value_name = "NAME", requires = "target")]
+    api: Option<String>,
+    /// The credentials file for --target (format below).
+    #[arg(long, value_name = "FILE", requires = "target")]
+    credentials: Option<PathBuf>,
+    /// Cases per property (expensive properties run fewer).
+    #[arg(long, value_name = "N", default_value_t = 24)]
+    cases: u32,
+    /// Seed of the generated inputs: the same seed, target and data give the same run. Random when not given.
+    #[arg(long, value_name = "S")]
+    seed: Option<u64>,
+    /// Skip every property that writes (safe against a production API).
+    #[arg(long)]
+    read_only: bool,
+    /// Stop sending after this many requests (properties not finished are reported inconclusive). Default: 50000
+    /// against the embedded server, 5000 against a target.
+    #[arg(long, value_name = "N")]
+    max_requests: Option<u64>,
+    /// At most this many requests a second. Default: unlimited against the embedded server, 10 against a target.
+    #[arg(long, value_name = "PER_SECOND")]
+    rate: Option<f64>,
+    /// Seconds one request may take before it counts as a timeout (a finding).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    timeout: u64,
+    /// The longest wait, in seconds, for a quota window to reset (rate-limit properties and throttled requests).
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    max_wait: u64,
+    /// Start the embedded server with this named defect (repeatable; embedded mode only). See --list-faults.
+    #[arg(long = "fault", value_name = "NAME", conflicts_with = "target")]
+    faults: Vec<Fault>,
+    /// Write a report: junit=PATH, json=PATH or html=PATH (repeatable).
+    #[arg(long = "report", value_name = "FORMAT=PATH")]
+    reports: Vec<ReportSpec>,
+    /// Run only these properties (ids such as P1, repeatable).
+    #[arg(long = "only", value_name = "ID")]
+    only: Vec<String>,
+    /// Keep failing seeds in DIR/<api>/<property>.txt (proptest regression files) and replay them first.
+    #[arg(long, value_name = "DIR")]
+    regressions: Option<PathBuf>,
+    /// Seed of the embedded server's fixtures.
+    #[arg(long, value_name = "N", default_value_t = 0, conflicts_with = "target")]
+    server_seed: u64,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+    /// List the properties and exit.
+    #[arg(long)]
+    list: bool,
+    /// List the embedded server's faults and exit.
+    #[arg(long)]
+    list_faults: bool,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(args) {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: Args) -> anyhow::Result<u8> {
+    if args.list {
+        for p in conformance::properties::all() {
+            println!("{:<4} {:<24} {}", p.id, p.name, p.statement);
+        }
+        return Ok(0);
+    }
+    if args.list_faults {
+        for f in Fault::ALL {
+            println!("{:<28} {:<22} {}", f.name(), f.api(), f.description());
+        }
+        return Ok(0);
+    }
+    if args.cases == 0 {
+        bail!("--cases must be at least 1");
+    }
+    if args.rate.is_some_and(|r| r.is_nan() || r <= 0.0) {
+        bail!("--rate must be a positive number of requests per second");
+    }
+    let embedded = args.target.is_none();
+    let mode = match (&args.target, &args.api, &args.credentials) {
+        (None, _, _) => Mode::Embedded {
+            faults: args.faults.clone(),
+            server_seed: args.server_seed,
+        },
+        (Some(url), Some(api), Some(path)) => {
+            let credentials = conformance::credentials::load(path)?;
+            conformance::runner::rules_of(api)?;
+            if !(url.starts_with("http://") || url.starts_with("https://")) {
+                bail!("--target must be an http:// or https:// URL, got `{url}`");
+            }
+            Mode::External {
+                url: url.clone(),
+                api: api.clone(),
+                credentials,
+            }
+        }
+        _ => bail!("--target needs --api and --credentials"),
+    };
+    let seed = args.seed.unwrap_or_else(random_seed);
+    let config = RunConfig {
+        mode,
+        settings: Settings {
+            cases: args.cases,
+            seed,
+            read_only: args.read_only,
+            max_wait: Duration::from_secs(args.max_wait),
+            regressions: args.regressions.clone(),
+            max_shrink_iters: 256,
+        },
+        limits: ClientLimits {
+            max_requests: Some(
+                args.max_requests
+                    .unwrap_or(if embedded { 50_000 } else { 5_000 }),
+            ),
+            rate: args.rate.or(if embedded { None } else { Some(10.0) }),
+            timeout: Duration::from_secs(args.timeout.max(1)),
+        },
+        only: args.only.clone(),
+    };
+    let mut reporters: Vec<Box<dyn Reporter>> =
+        vec![Box::new(TerminalReporter::stdout(!args.quiet))];
+    reporters.extend(args.reports.iter().map(file_reporter));
+    let summary = conformance::run(&config, &mut reporters).context("the run did not complete")?;
+    for spec in &args.reports {
+        println!("report written: {}", spec.path.display());
+    }
+    Ok(summary.exit_code())
+}
+
+fn random_seed() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos()),
     );
-    std::process::ExitCode::from(2)
+    h.finish() % 1_000_000
 }

@@ -1,0 +1,481 @@
+//! What a property is, what it runs against, and how its cases are driven: proptest's `TestRunner` generates,
+//! runs and shrinks inputs; each case sends its requests through a [`Case`], which records them so that a failure
+//! shows the minimal case's requests, responses and a `curl` line for each.
+
+use std::cell::{Cell, RefCell};
+use std::fmt::Debug;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use proptest::strategy::Strategy;
+use proptest::test_runner::{
+    Config, FileFailurePersistence, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner,
+};
+use runtime::rules::ApiRules;
+use serde_json::Value;
+
+use crate::client::{Client, Exchange, Request, Response, TransportError};
+use crate::credentials::Credential;
+use crate::event::Event;
+use crate::graphql::Reply;
+use crate::outcome::{Failure, Verdict};
+use crate::schema::SchemaInfo;
+
+/// The families of properties, in the order they run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Group {
+    Schema,
+    Pagination,
+    Errors,
+    Complexity,
+    Auth,
+    Filters,
+    Examples,
+    Stateful,
+    RateLimits,
+}
+
+impl Group {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Group::Schema => "schema",
+            Group::Pagination => "pagination",
+            Group::Errors => "errors",
+            Group::Complexity => "complexity",
+            Group::Auth => "auth",
+            Group::Filters => "filters",
+            Group::Examples => "examples",
+            Group::Stateful => "stateful",
+            Group::RateLimits => "rate limits",
+        }
+    }
+}
+
+/// One property: a stable id and name, a one-line statement, and the check.
+#[derive(Debug)]
+pub struct Property {
+    /// Stable id, e.g. `P1`: what `--only` takes and what the proof-of-power test names.
+    pub id: &'static str,
+    /// Stable name, e.g. `forward-walk`.
+    pub name: &'static str,
+    /// What must hold, in one line.
+    pub statement: &'static str,
+    pub group: Group,
+    /// Whether it sends mutations (skipped under `--read-only`).
+    pub writes: bool,
+    /// A cap on the cases of an expensive property (each case of a rate-limit property waits out a window).
+    pub max_cases: Option<u32>,
+    pub run: fn(&Context<'_>) -> Check,
+}
+
+impl Property {
+    /// The cases it runs for a `--cases` setting.
+    pub fn cases(&self, requested: u32) -> u32 {
+        self.max_cases
+            .map_or(requested, |cap| requested.min(cap))
+            .max(1)
+    }
+}
+
+/// What one property concluded.
+#[derive(Debug)]
+pub struct Check {
+    pub verdict: Verdict,
+    pub cases: u32,
+}
+
+impl Check {
+    pub fn not_applicable(reason: impl Into<String>) -> Self {
+        Check {
+            verdict: Verdict::NotApplicable {
+                reason: reason.into(),
+            },
+            cases: 0,
+        }
+    }
+
+    pub fn inconclusive(reason: impl Into<String>, cases: u32) -> Self {
+        Check {
+            verdict: Verdict::Inconclusive {
+                reason: reason.into(),
+            },
+            cases,
+        }
+    }
+}
+
+/// The implementation under test.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub rules: &'static ApiRules,
+    /// The GraphQL endpoint (or the REST prefix).
+    pub url: String,
+    /// Where the rate-limit properties send: the embedded run starts a second server with a small quota, so the
+    /// other properties are not throttled. `None`: the rate-limit properties use `url` too.
+    pub quota_url: Option<String>,
+    pub credentials: Vec<Credential>,
+    /// Whether this is the in-process reference server.
+    pub embedded: bool,
+}
+
+impl Target {
+    /// The first credential: the one properties use unless they need another.
+    pub fn primary(&self) -> Option<&Credential> {
+        self.credentials.first()
+    }
+
+    /// Where the rate-limit properties send.
+    pub fn quota_url(&self) -> &str {
+        self.quota_url.as_deref().unwrap_or(&self.url)
+    }
+}
+
+/// Run-wide settings the properties read.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub cases: u32,
+    pub seed: u64,
+    pub read_only: bool,
+    /// The longest the harness waits for a quota window to reset.
+    pub max_wait: Duration,
+    /// Where failing seeds are kept and replayed from (proptest regression files), if anywhere.
+    pub regressions: Option<PathBuf>,
+    pub max_shrink_iters: u32,
+}
+
+/// Everything one property runs against.
+pub struct Context<'a> {
+    pub rules: &'static ApiRules,
+    pub schema: &'a SchemaInfo,
+    pub target: &'a Target,
+    pub client: &'a Client,
+    pub settings: &'a Settings,
+    pub property: &'static Property,
+    pub emit: &'a dyn Fn(&Event<'_>),
+}
+
+impl Debug for Context<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Context")
+            .field("api", &self.rules.name)
+            .field("property", &self.property.id)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Context<'_> {
+    /// The cases this property runs.
+    pub fn cases(&self) -> u32 {
+        self.property.cases(self.settings.cases)
+    }
+
+    /// The 32-byte ChaCha seed of this property: derived from `--seed`, the API and the property id, so adding a
+    /// property does not change the inputs of the others.
+    pub fn rng_seed(&self) -> [u8; 32] {
+        let mut state = fnv1a(
+            self.settings.seed,
+            format!("{}/{}", self.rules.name, self.property.id).as_bytes(),
+        );
+        let mut bytes = [0u8; 32];
+        for chunk in bytes.chunks_mut(8) {
+            state = splitmix(state);
+            chunk.copy_from_slice(&state.to_le_bytes());
+        }
+        bytes
+    }
+
+    /// A fresh proptest runner for this property.
+    pub fn runner(&self, cases: u32) -> TestRunner {
+        let persistence = self.settings.regressions.as_ref().map(|dir| {
+            let path = dir
+                .join(self.rules.name)
+                .join(format!("{}-{}.txt", self.property.id, self.property.name));
+            let path: &'static str = Box::leak(path.display().to_string().into_boxed_str());
+            Box::new(FileFailurePersistence::Direct(path))
+                as Box<dyn proptest::test_runner::FailurePersistence>
+        });
+        let config = Config {
+            cases,
+            failure_persistence: persistence,
+            rng_algorithm: RngAlgorithm::ChaCha,
+            max_shrink_iters: self.settings.max_shrink_iters,
+            max_global_rejects: cases.saturating_mul(8).max(64),
+            max_local_rejects: 4096,
+            verbose: 0,
+            ..Config::default()
+        };
+        TestRunner::new_with_rng(
+            config,
+            TestRng::from_seed(RngAlgorithm::ChaCha, &self.rng_seed()),
+        )
+    }
+
+    /// What a person types to run just this property again.
+    pub fn reproduce(&self) -> String {
+        format!(
+            "--seed {} --only {}{}",
+            self.settings.seed,
+            self.property.id,
+            if self.target.embedded {
+                String::new()
+            } else {
+                format!(" --api {}", self.rules.name)
+            }
+        )
+    }
+}
+
+/// Why a case did not hold.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CaseError {
+    /// The target broke the property.
+    Fail(String),
+    /// The generated input cannot be used (proptest's `Reject`): another is drawn.
+    Reject(String),
+    /// Nothing can be concluded (budget spent, throttled too long): the property stops.
+    Inconclusive(String),
+}
+
+impl CaseError {
+    pub fn fail(message: impl Into<String>) -> Self {
+        CaseError::Fail(message.into())
+    }
+}
+
+/// The result of one case.
+pub type CaseResult = Result<(), CaseError>;
+
+/// Fails the case with a formatted message unless the condition holds.
+#[macro_export]
+macro_rules! ensure {
+    ($cond:expr, $($fmt:tt)+) => {
+        if !$cond {
+            return Err($crate::property::CaseError::Fail(format!($($fmt)+)));
+        }
+    };
+}
+
+/// One case: sends requests and keeps them for the failure report.
+#[derive(Debug)]
+pub struct Case<'c, 'a> {
+    pub cx: &'c Context<'a>,
+    log: RefCell<Vec<Exchange>>,
+    /// Whether a throttled request is waited out and sent again (every property but the rate-limit ones).
+    pub retry_throttled: bool,
+}
+
+impl<'c, 'a> Case<'c, 'a> {
+    pub fn new(cx: &'c Context<'a>) -> Self {
+        Case {
+            cx,
+            log: RefCell::new(Vec::new()),
+            retry_throttled: cx.property.group != Group::RateLimits,
+        }
+    }
+
+    /// The requests sent so far.
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        self.log.borrow().clone()
+    }
+
+    /// Sends a request and returns the response; no response at all fails the case.
+    pub fn send(&self, request: Request) -> Result<Response, CaseError> {
+        let exchange = self.cx.client.send(request);
+        let response = exchange.response.clone();
+        self.log.borrow_mut().push(exchange);
+        match response {
+            Ok(r) => Ok(r),
+            Err(TransportError::BudgetSpent(max)) => Err(CaseError::Inconclusive(format!(
+                "the request budget of {max} requests is spent (raise --max-requests)"
+            ))),
+            Err(e) => Err(CaseError::Fail(format!("no response: {e}"))),
+        }
+    }
+
+    /// Posts a GraphQL operation to the target's endpoint.
+    pub fn graphql(
+        &self,
+        credential: Option<&Credential>,
+        query: &str,
+        variables: Option<&Value>,
+    ) -> Result<Reply, CaseError> {
+        self.graphql_at(&self.cx.target.url, credential, query, variables)
+    }
+
+    /// Posts a GraphQL operation to `url`. A throttled request is waited out and sent again, unless this is a
+    /// rate-limit property.
+    pub fn graphql_at(
+        &self,
+        url: &str,
+        credential: Option<&Credential>,
+        query: &str,
+        variables: Option<&Value>,
+    ) -> Result<Reply, CaseError> {
+        let mut body = serde_json::json!({ "query": query });
+        if let Some(v) = variables {
+            body["variables"] = v.clone();
+        }
+        let body = body.to_string();
+        let mut attempts = 0;
+        loop {
+            let mut request = Request::post_json(url, body.clone());
+            if let Some(c) = credential {
+                request = request.header("Authorization", &c.authorization);
+            }
+            let response = self.send(request)?;
+            let reply = Reply::parse(&response, self.cx.rules)?;
+            if !self.retry_throttled || attempts >= 3 {
+                return Ok(reply);
+            }
+            let Some(wait) = reply.throttled_for(self.cx.rules, &response) else {
+                return Ok(reply);
+            };
+            if wait > self.cx.settings.max_wait {
+                return Err(CaseError::Inconclusive(format!(
+                    "the target throttles for {} s, longer than --max-wait {} s",
+                    wait.as_secs(),
+                    self.cx.settings.max_wait.as_secs()
+                )));
+            }
+            std::thread::sleep(wait);
+            attempts += 1;
+        }
+    }
+}
+
+/// Runs a property's cases: generates inputs from `strategy`, runs `test` on each, and on failure shrinks to a
+/// minimal input, replays it once to capture its exchanges, and builds the [`Failure`].
+pub fn check<S>(
+    cx: &Context<'_>,
+    strategy: S,
+    test: impl Fn(&Case<'_, '_>, S::Value) -> CaseResult,
+) -> Check
+where
+    S: Strategy,
+    S::Value: Clone + Debug,
+{
+    let cases = cx.cases();
+    let passed = Cell::new(0u32);
+    let shrinking = Cell::new(false);
+    let shrink_steps = Cell::new(0u32);
+    let inconclusive: RefCell<Option<String>> = RefCell::new(None);
+    let last_failure: RefCell<Option<(String, Vec<Exchange>)>> = RefCell::new(None);
+    let mut runner = cx.runner(cases);
+    let result = runner.run(&strategy, |value| {
+        if let Some(reason) = inconclusive.borrow().as_ref() {
+            // Stop spending requests once nothing more can be concluded.
+            return Err(TestCaseError::fail(reason.clone()));
+        }
+        let case = Case::new(cx);
+        let outcome = test(&case, value);
+        (cx.emit)(&Event::CaseFinished {
+            requests: cx.client.requests_sent(),
+        });
+        if shrinking.get() {
+            shrink_steps.set(shrink_steps.get() + 1);
+        }
+        match outcome {
+            Ok(()) => {
+                if !shrinking.get() {
+                    passed.set(passed.get() + 1);
+                }
+                Ok(())
+            }
+            Err(CaseError::Fail(message)) => {
+                shrinking.set(true);
+                *last_failure.borrow_mut() = Some((message.clone(), case.exchanges()));
+                Err(TestCaseError::fail(message))
+            }
+            Err(CaseError::Reject(message)) => Err(TestCaseError::reject(message)),
+            Err(CaseError::Inconclusive(reason)) => {
+                *inconclusive.borrow_mut() = Some(reason.clone());
+                Err(TestCaseError::fail(reason))
+            }
+        }
+    });
+    let ran = passed.get();
+    if let Some(reason) = inconclusive.into_inner() {
+        return Check::inconclusive(reason, ran);
+    }
+    match result {
+        Ok(()) => Check {
+            verdict: Verdict::Passed,
+            cases: ran,
+        },
+        Err(TestError::Abort(reason)) => Check::inconclusive(
+            format!("too many generated inputs were unusable: {reason}"),
+            ran,
+        ),
+        Err(TestError::Fail(reason, minimal)) => {
+            let replay = Case::new(cx);
+            let replayed = test(&replay, minimal.clone());
+            let (message, exchanges, reproduced) = match replayed {
+                Err(CaseError::Fail(message)) => (message, replay.exchanges(), true),
+                _ => {
+                    let (message, exchanges) = last_failure
+                        .into_inner()
+                        .unwrap_or_else(|| (reason.message().to_owned(), Vec::new()));
+                    (message, exchanges, false)
+                }
+            };
+            Check {
+                verdict: Verdict::Failed(Box::new(Failure {
+                    message,
+                    input: format!("{minimal:#?}"),
+                    findings: Vec::new(),
+                    exchanges,
+                    shrink_steps: shrink_steps.get(),
+                    reproduce: cx.reproduce(),
+                    reproduced,
+                })),
+                cases: ran + 1,
+            }
+        }
+    }
+}
+
+/// Runs a check that has no generated input (one deterministic case, e.g. the schema comparison).
+pub fn check_once(cx: &Context<'_>, test: impl FnOnce(&Case<'_, '_>) -> CaseResult) -> Check {
+    let case = Case::new(cx);
+    let outcome = test(&case);
+    (cx.emit)(&Event::CaseFinished {
+        requests: cx.client.requests_sent(),
+    });
+    match outcome {
+        Ok(()) => Check {
+            verdict: Verdict::Passed,
+            cases: 1,
+        },
+        Err(CaseError::Fail(message)) => Check {
+            verdict: Verdict::Failed(Box::new(Failure {
+                message,
+                input: "(none: a single deterministic case)".to_owned(),
+                findings: Vec::new(),
+                exchanges: case.exchanges(),
+                shrink_steps: 0,
+                reproduce: cx.reproduce(),
+                reproduced: true,
+            })),
+            cases: 1,
+        },
+        Err(CaseError::Reject(reason)) | Err(CaseError::Inconclusive(reason)) => {
+            Check::inconclusive(reason, 0)
+        }
+    }
+}
+
+fn fnv1a(seed: u64, bytes: &[u8]) -> u64 {
+    let mut hash = 0xcbf2_9ce4_8422_2325u64 ^ seed;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    hash
+}
+
+fn splitmix(mut x: u64) -> u64 {
+    x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    x = (x ^ (x >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    x = (x ^ (x >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    x ^ (x >> 31)
+}

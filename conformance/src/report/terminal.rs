@@ -1,0 +1,245 @@
+//! The terminal reporter: a progress bar on stderr while the run goes, one line per property as it finishes, then
+//! every failure in full and the summary table on stdout.
+
+use std::io::Write;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::event::{Event, Reporter};
+use crate::outcome::{RunSummary, Verdict};
+
+/// Prints progress and the summary.
+#[derive(Debug)]
+pub struct TerminalReporter {
+    bar: Option<ProgressBar>,
+    /// Cases of the properties finished so far, to keep the bar exact whatever shrinking adds.
+    done_cases: u64,
+    current_planned: u64,
+    current_ran: u64,
+    /// Show a progress bar (off for `--quiet` and in tests).
+    progress: bool,
+    out: Box<dyn WriteSend>,
+}
+
+/// Where the reporter prints its lines.
+pub trait WriteSend: Write + std::fmt::Debug {}
+impl<T: Write + std::fmt::Debug> WriteSend for T {}
+
+impl TerminalReporter {
+    /// Prints to stdout, with a progress bar on stderr when it is a terminal.
+    pub fn stdout(progress: bool) -> Self {
+        TerminalReporter {
+            bar: None,
+            done_cases: 0,
+            current_planned: 0,
+            current_ran: 0,
+            progress,
+            out: Box::new(std::io::stdout()),
+        }
+    }
+
+    fn print(&mut self, text: &str) {
+        let out = &mut self.out;
+        let mut emit = || {
+            let _ = out.write_all(text.as_bytes());
+            let _ = out.flush();
+        };
+        match &self.bar {
+            Some(bar) => bar.suspend(emit),
+            None => emit(),
+        }
+    }
+}
+
+impl Reporter for TerminalReporter {
+    fn on_event(&mut self, event: &Event<'_>) {
+        match event {
+            Event::RunStarted {
+                targets,
+                properties,
+                planned_cases,
+            } => {
+                let mut text = String::new();
+                for t in targets.iter() {
+                    text.push_str(&format!("Checking {t}\n"));
+                }
+                text.push_str(&format!(
+                    "{properties} properties, {planned_cases} cases planned\n\n"
+                ));
+                self.print(&text);
+                if self.progress {
+                    let bar = ProgressBar::with_draw_target(
+                        Some(*planned_cases),
+                        ProgressDrawTarget::stderr(),
+                    );
+                    bar.set_style(
+                        ProgressStyle::with_template(
+                            "{spinner} [{elapsed_precise}] {bar:32} {pos}/{len} cases  {msg}",
+                        )
+                        .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                    );
+                    bar.enable_steady_tick(Duration::from_millis(120));
+                    self.bar = Some(bar);
+                }
+            }
+            Event::PropertyStarted {
+                api,
+                id,
+                name,
+                planned_cases,
+            } => {
+                self.current_planned = u64::from(*planned_cases);
+                self.current_ran = 0;
+                if let Some(bar) = &self.bar {
+                    bar.set_message(format!("{api} {id} {name}"));
+                }
+            }
+            Event::CaseFinished { requests } => {
+                if self.current_ran < self.current_planned {
+                    self.current_ran += 1;
+                    if let Some(bar) = &self.bar {
+                        bar.set_position(self.done_cases + self.current_ran);
+                    }
+                }
+                let _ = requests;
+            }
+            Event::PropertyFinished { result } => {
+                self.done_cases += self.current_planned;
+                if let Some(bar) = &self.bar {
+                    bar.set_position(self.done_cases);
+                }
+                let mut line = format!(
+                    "{:<5} {:<22} {:<28} {:>4} cases {:>6} requests {:>7.2} s",
+                    result.verdict.label(),
+                    short_api(&result.api),
+                    result.title(),
+                    result.cases,
+                    result.requests,
+                    result.duration.as_secs_f64()
+                );
+                if let Some(reason) = result.verdict.reason() {
+                    line.push_str(&format!("  ({reason})"));
+                }
+                if let Verdict::Failed(f) = &result.verdict {
+                    line.push_str(&format!("\n      {}", first_line(&f.message)));
+                }
+                line.push('\n');
+                self.print(&line);
+            }
+            Event::RunFinished { summary } => {
+                if let Some(bar) = self.bar.take() {
+                    bar.finish_and_clear();
+                }
+                let text = render_summary(summary);
+                self.print(&text);
+            }
+        }
+    }
+}
+
+fn short_api(api: &str) -> &str {
+    api
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or("")
+}
+
+/// The failures in full, then the summary table and the totals.
+pub fn render_summary(summary: &RunSummary) -> String {
+    let mut out = String::new();
+    let failures: Vec<_> = summary
+        .results
+        .iter()
+        .filter_map(|r| match &r.verdict {
+            Verdict::Failed(f) => Some((r, f)),
+            _ => None,
+        })
+        .collect();
+    if !failures.is_empty() {
+        out.push_str("\nFailures\n========\n");
+        for (r, f) in failures {
+            out.push_str(&format!("\nFAIL {} {}\n", r.api, r.title()));
+            out.push_str(&super::failure_text(f, &r.statement, "  "));
+        }
+    }
+    out.push_str("\nSummary\n=======\n");
+    out.push_str(&render_table(summary));
+    out
+}
+
+/// The summary table: one row per property.
+pub fn render_table(summary: &RunSummary) -> String {
+    let header = ["API", "Property", "Cases", "Requests", "Result"];
+    let rows: Vec<[String; 5]> = summary
+        .results
+        .iter()
+        .map(|r| {
+            let mut result = r.verdict.label().to_owned();
+            if let Some(reason) = r.verdict.reason() {
+                result.push_str(&format!(": {reason}"));
+            }
+            [
+                r.api.clone(),
+                r.title(),
+                r.cases.to_string(),
+                r.requests.to_string(),
+                result,
+            ]
+        })
+        .collect();
+    let mut widths = header.map(str::len);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    widths[4] = widths[4].min(60);
+    let fmt_row = |cells: [&str; 5]| {
+        format!(
+            "{:<w0$}  {:<w1$}  {:>w2$}  {:>w3$}  {}\n",
+            cells[0],
+            cells[1],
+            cells[2],
+            cells[3],
+            cells[4],
+            w0 = widths[0],
+            w1 = widths[1],
+            w2 = widths[2],
+            w3 = widths[3]
+        )
+    };
+    let mut out = fmt_row(header);
+    out.push_str(&fmt_row([
+        &"-".repeat(widths[0]),
+        &"-".repeat(widths[1]),
+        &"-".repeat(widths[2]),
+        &"-".repeat(widths[3]),
+        &"-".repeat(widths[4]),
+    ]));
+    for row in &rows {
+        out.push_str(&fmt_row([&row[0], &row[1], &row[2], &row[3], &row[4]]));
+    }
+    let na = summary.count(|v| matches!(v, Verdict::NotApplicable { .. }));
+    let skipped = summary.count(|v| matches!(v, Verdict::Skipped { .. }));
+    let inconclusive = summary.count(|v| matches!(v, Verdict::Inconclusive { .. }));
+    out.push_str(&format!(
+        "\n{} properties: {} passed, {} failed, {} not applicable, {} skipped, {} inconclusive\n",
+        summary.results.len(),
+        summary.passed(),
+        summary.failed(),
+        na,
+        skipped,
+        inconclusive
+    ));
+    out.push_str(&format!(
+        "{} cases, {} requests in {:.1} s (seed {}, --cases {})\n",
+        summary.total_cases(),
+        summary.requests,
+        summary.duration.as_secs_f64(),
+        summary.seed,
+        summary.cases
+    ));
+    out
+}

@@ -1,0 +1,317 @@
+//! The runner: resolves the targets (the embedded server's APIs, or one external URL), plans the properties of
+//! each, runs them one after the other, and emits events for the reporters.
+
+use std::cell::RefCell;
+use std::time::{Duration, Instant};
+
+use reference_server::Fault;
+use runtime::rules::ApiRules;
+
+use crate::client::{Client, ClientError, ClientLimits, Request};
+use crate::credentials::{self, Credential};
+use crate::embedded::{Embedded, EmbeddedError};
+use crate::event::{Event, Reporter};
+use crate::outcome::{PropertyResult, RunSummary, Verdict};
+use crate::property::{Context, Settings, Target};
+use crate::report::ReportError;
+use crate::schema::{SchemaError, SchemaInfo};
+
+/// What to check.
+#[derive(Debug, Clone)]
+pub enum Mode {
+    /// Start the reference server in-process (with these faults) and check every API it serves.
+    Embedded {
+        faults: Vec<Fault>,
+        /// Seed of the server's fixtures.
+        server_seed: u64,
+    },
+    /// Check one API at a URL.
+    External {
+        url: String,
+        api: String,
+        credentials: Vec<Credential>,
+    },
+}
+
+/// A whole run's configuration.
+#[derive(Debug, Clone)]
+pub struct RunConfig {
+    pub mode: Mode,
+    pub settings: Settings,
+    pub limits: ClientLimits,
+    /// Run only these property ids (all when empty).
+    pub only: Vec<String>,
+}
+
+/// Why a run could not start or finish (not a property failure: those are in the summary).
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum RunError {
+    #[error("unknown API `{name}`; known APIs: {known}")]
+    UnknownApi { name: String, known: String },
+    #[error("failed to start the async runtime")]
+    Runtime(#[source] std::io::Error),
+    #[error("failed to start the embedded reference server")]
+    Embedded(#[source] EmbeddedError),
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    #[error(transparent)]
+    Schema(#[from] SchemaError),
+    #[error(
+        "the embedded reference server serves no API the harness knows (its `/` listed: {listed})"
+    )]
+    NothingServed { listed: String },
+    #[error("no credentials for `{api}`; give at least one with --credentials")]
+    NoCredentials { api: String },
+    #[error("--only names no known property: {0}")]
+    UnknownProperty(String),
+    #[error(transparent)]
+    Report(#[from] ReportError),
+}
+
+/// The rules of an API by name.
+pub fn rules_of(name: &str) -> Result<&'static ApiRules, RunError> {
+    generated::APIS
+        .iter()
+        .copied()
+        .find(|r| r.name == name)
+        .ok_or_else(|| RunError::UnknownApi {
+            name: name.to_owned(),
+            known: generated::APIS
+                .iter()
+                .map(|r| r.name)
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+}
+
+/// The public SDL of an API by name.
+pub fn public_sdl(name: &str) -> Option<&'static str> {
+    match name {
+        "greenhouse_onboarding" => Some(generated::greenhouse_onboarding::PUBLIC_SDL),
+        "healthmov_user_management" => Some(generated::healthmov_user_management::PUBLIC_SDL),
+        "workable_members" => Some(generated::workable_members::PUBLIC_SDL),
+        "worksome" => Some(generated::worksome::PUBLIC_SDL),
+        _ => None,
+    }
+}
+
+/// Runs every planned property and returns the summary; reporters see every event.
+pub fn run(
+    config: &RunConfig,
+    reporters: &mut [Box<dyn Reporter>],
+) -> Result<RunSummary, RunError> {
+    let started = Instant::now();
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(RunError::Runtime)?;
+    let client = Client::new(runtime.handle().clone(), config.limits)?;
+
+    let mut notes = Vec::new();
+    let (targets, embedded) = match &config.mode {
+        Mode::Embedded {
+            faults,
+            server_seed,
+        } => {
+            let embedded = Embedded::start(runtime.handle(), *server_seed, faults)
+                .map_err(RunError::Embedded)?;
+            let targets = embedded_targets(&client, &embedded, *server_seed, &mut notes)?;
+            (targets, Some(embedded))
+        }
+        Mode::External {
+            url,
+            api,
+            credentials,
+        } => {
+            let rules = rules_of(api)?;
+            if credentials.is_empty() && rules.auth.is_some() {
+                return Err(RunError::NoCredentials { api: api.clone() });
+            }
+            let target = Target {
+                rules,
+                url: url.clone(),
+                quota_url: None,
+                credentials: credentials.clone(),
+                embedded: false,
+            };
+            (vec![target], None)
+        }
+    };
+
+    let mut plan = Vec::new();
+    for target in &targets {
+        let sdl = public_sdl(target.rules.name).unwrap_or_default();
+        let schema = SchemaInfo::new(target.rules, sdl)?;
+        let properties: Vec<_> = crate::properties::for_api(target.rules)
+            .into_iter()
+            .filter(|p| config.only.is_empty() || config.only.iter().any(|o| o == p.id))
+            .collect();
+        plan.push((target, schema, properties));
+    }
+    if !config.only.is_empty() && plan.iter().all(|(_, _, p)| p.is_empty()) {
+        return Err(RunError::UnknownProperty(config.only.join(", ")));
+    }
+
+    let reporters = RefCell::new(reporters);
+    let emit = |event: &Event<'_>| {
+        for r in reporters.borrow_mut().iter_mut() {
+            r.on_event(event);
+        }
+    };
+    let target_lines: Vec<String> = targets
+        .iter()
+        .map(|t| {
+            format!(
+                "{} at {}{}",
+                t.rules.name,
+                t.url,
+                if t.embedded { " (embedded)" } else { "" }
+            )
+        })
+        .chain(notes)
+        .collect();
+    let planned_cases = plan
+        .iter()
+        .flat_map(|(_, _, props)| props.iter())
+        .map(|p| u64::from(p.cases(config.settings.cases)))
+        .sum();
+    emit(&Event::RunStarted {
+        targets: &target_lines,
+        properties: plan.iter().map(|(_, _, p)| p.len()).sum(),
+        planned_cases,
+    });
+
+    let mut results = Vec::new();
+    for (target, schema, properties) in &plan {
+        for property in properties {
+            let before = client.requests_sent();
+            let property_started = Instant::now();
+            emit(&Event::PropertyStarted {
+                api: target.rules.name,
+                id: property.id,
+                name: property.name,
+                planned_cases: property.cases(config.settings.cases),
+            });
+            let check = if property.writes && config.settings.read_only {
+                crate::property::Check {
+                    verdict: Verdict::Skipped {
+                        reason: "it writes, and --read-only is set".to_owned(),
+                    },
+                    cases: 0,
+                }
+            } else if client.budget_spent() {
+                crate::property::Check::inconclusive(
+                    "the request budget was spent before it ran (raise --max-requests)",
+                    0,
+                )
+            } else {
+                let cx = Context {
+                    rules: target.rules,
+                    schema,
+                    target,
+                    client: &client,
+                    settings: &config.settings,
+                    property,
+                    emit: &emit,
+                };
+                (property.run)(&cx)
+            };
+            let result = PropertyResult {
+                api: target.rules.name.to_owned(),
+                id: property.id.to_owned(),
+                name: property.name.to_owned(),
+                statement: property.statement.to_owned(),
+                group: property.group.as_str().to_owned(),
+                verdict: check.verdict,
+                cases: check.cases,
+                requests: client.requests_sent() - before,
+                duration: property_started.elapsed(),
+            };
+            emit(&Event::PropertyFinished { result: &result });
+            results.push(result);
+        }
+    }
+
+    let summary = RunSummary {
+        targets: target_lines,
+        seed: config.settings.seed,
+        cases: config.settings.cases,
+        results,
+        requests: client.requests_sent(),
+        duration: started.elapsed(),
+    };
+    emit(&Event::RunFinished { summary: &summary });
+    drop(embedded);
+    runtime.shutdown_timeout(Duration::from_secs(2));
+    for r in reporters.into_inner().iter_mut() {
+        r.finish()?;
+    }
+    Ok(summary)
+}
+
+/// The APIs the embedded server lists at `/`, each with its fixture credentials.
+fn embedded_targets(
+    client: &Client,
+    embedded: &Embedded,
+    seed: u64,
+    notes: &mut Vec<String>,
+) -> Result<Vec<Target>, RunError> {
+    let index = client.send(Request {
+        method: "GET".to_owned(),
+        url: format!("{}/", embedded.base_url),
+        headers: Vec::new(),
+        body: None,
+    });
+    let listed: Vec<(String, String)> = index
+        .ok()
+        .and_then(|r| r.json())
+        .and_then(|j| j.get("apis").and_then(|a| a.as_array()).cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|a| {
+            let name = a.get("name")?.as_str()?.to_owned();
+            let path = a
+                .get("graphql")
+                .or_else(|| a.get("path"))
+                .and_then(|p| p.as_str())?
+                .to_owned();
+            Some((name, path))
+        })
+        .collect();
+    let mut targets = Vec::new();
+    for rules in generated::APIS.iter().copied() {
+        let Some((_, path)) = listed.iter().find(|(n, _)| n == rules.name) else {
+            continue;
+        };
+        if !crate::properties::supported(rules) {
+            notes.push(format!(
+                "{} at {}{path}: not checked yet (the harness has no properties for it)",
+                rules.name, embedded.base_url
+            ));
+            continue;
+        }
+        targets.push(Target {
+            rules,
+            url: format!("{}{path}", embedded.base_url),
+            quota_url: Some(format!("{}{path}", embedded.quota_base_url)),
+            credentials: credentials::fixtures(rules.name, seed),
+            embedded: true,
+        });
+    }
+    if targets.is_empty() {
+        return Err(RunError::NothingServed {
+            listed: if listed.is_empty() {
+                "nothing".to_owned()
+            } else {
+                listed
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            },
+        });
+    }
+    Ok(targets)
+}
