@@ -12,6 +12,8 @@ fn main() {
     compile(&workable, "../schemas/workable_members.graphql");
 }
 
+/// Workable members: a member carries its collaboration rules, a rule its departments and locations, a page its
+/// members and the link to the next page.
 fn workable_bindings(config: &mut generator::Config) {
     config
         .bind("Member", "crate::workable::store::MemberRecord")

@@ -74,10 +74,9 @@ pub fn app(options: &Options) -> Router {
 /// The APIs served over GraphQL.
 fn graphql_apis(options: &Options) -> Vec<Arc<dyn GraphqlApi>> {
     let limits = options.config.limits.into();
-    // FIXME: Greenhouse joins here when `greenhouse::GreenhouseApi` lands.
-    vec![Arc::new(workable::WorkableApi::new(
-        options.seed,
-        options.faults.clone(),
-        limits,
-    ))]
+    let (seed, faults) = (options.seed, &options.faults);
+    vec![
+        Arc::new(greenhouse::GreenhouseApi::new(seed, faults.clone(), limits)),
+        Arc::new(workable::WorkableApi::new(seed, faults.clone(), limits)),
+    ]
 }

@@ -1,1 +1,8 @@
 //! Reference server integration tests: the router through `oneshot`, and over a real socket.
+
+mod examples;
+mod graphql_http;
+mod robustness;
+mod rules;
+mod support;
+mod workable;

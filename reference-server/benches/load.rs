@@ -1,0 +1,207 @@
+//! Load benchmark on loopback: the documented `employees(first: 25)` query (with department and custom field values)
+//! against the reference server, then the same response bytes served by axum as static JSON (the ceiling of this
+//! machine and this client). Prints requests per second and latency percentiles for both, and their ratio.
+//!
+//! `cargo bench -p reference-server --bench load` (optional: `LOAD_SECONDS`, `LOAD_CONNECTIONS`).
+//! Client and server share the machine: on 2 cores, the client's own cost is part of both figures.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::routing::post;
+use bytes::Bytes;
+use hdrhistogram::Histogram;
+use http_body_util::{BodyExt, Full};
+use hyper::Request;
+use hyper_util::rt::TokioIo;
+use reference_server::options::RateLimitOverride;
+use reference_server::{Options, ServerConfig};
+
+const QUERY: &str = "{ employees(first: 25) { pageInfo { hasNextPage endCursor } edges { node { id email firstName lastName \
+                     department { id name } customFieldValues { customField { id fieldType } value } } } } }";
+
+struct Run {
+    requests: u64,
+    seconds: f64,
+    latency: Histogram<u64>,
+}
+
+fn main() {
+    let seconds: u64 = std::env::var("LOAD_SECONDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10);
+    let connections: usize = std::env::var("LOAD_CONNECTIONS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(32);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let config = ServerConfig {
+            rate_limits: vec![RateLimitOverride {
+                api: "greenhouse_onboarding".into(),
+                token_kind: None,
+                limit: Some(u32::MAX),
+                window_seconds: None,
+            }],
+            ..ServerConfig::default()
+        };
+        let server = serve(reference_server::app(&Options {
+            config,
+            ..Options::default()
+        }))
+        .await;
+        let authorization = reference_server::fixtures::credentials(0)
+            .into_iter()
+            .find(|c| c.api == "greenhouse_onboarding")
+            .unwrap()
+            .authorization;
+        let body: Bytes = serde_json::json!({ "query": QUERY }).to_string().into();
+        let sample = one(server, "/greenhouse/graphql", &authorization, body.clone()).await;
+        assert!(
+            sample.starts_with(b"{\"data\""),
+            "{}",
+            String::from_utf8_lossy(&sample)
+        );
+        println!(
+            "response: {} bytes; {connections} connections, {seconds} s each run",
+            sample.len()
+        );
+
+        let real = load(
+            server,
+            "/greenhouse/graphql",
+            &authorization,
+            body.clone(),
+            connections,
+            seconds,
+        )
+        .await;
+        let ceiling_bytes = sample.clone();
+        let ceiling = serve(Router::new().route(
+            "/static",
+            post(move || {
+                let bytes = ceiling_bytes.clone();
+                async move { ([("content-type", "application/json")], bytes) }
+            }),
+        ))
+        .await;
+        let ceiling = load(
+            ceiling,
+            "/static",
+            &authorization,
+            body,
+            connections,
+            seconds,
+        )
+        .await;
+        report("reference server", &real);
+        report("static JSON (ceiling)", &ceiling);
+        let ratio =
+            (real.requests as f64 / real.seconds) / (ceiling.requests as f64 / ceiling.seconds);
+        println!("ratio to the ceiling: {:.1}%", ratio * 100.0);
+    });
+}
+
+async fn serve(app: Router) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(axum::serve(listener, app).into_future());
+    address
+}
+
+async fn connect(address: SocketAddr) -> hyper::client::conn::http1::SendRequest<Full<Bytes>> {
+    let stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream.set_nodelay(true).unwrap();
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        .await
+        .unwrap();
+    tokio::spawn(connection);
+    sender
+}
+
+fn request(
+    address: SocketAddr,
+    path: &str,
+    authorization: &str,
+    body: Bytes,
+) -> Request<Full<Bytes>> {
+    Request::post(path)
+        .header("host", address.to_string())
+        .header("content-type", "application/json")
+        .header("authorization", authorization)
+        .body(Full::new(body))
+        .unwrap()
+}
+
+async fn one(address: SocketAddr, path: &str, authorization: &str, body: Bytes) -> Bytes {
+    let mut sender = connect(address).await;
+    let response = sender
+        .send_request(request(address, path, authorization, body))
+        .await
+        .unwrap();
+    response.into_body().collect().await.unwrap().to_bytes()
+}
+
+/// `connections` keep-alive connections, each sending the request again as soon as the answer is read.
+async fn load(
+    address: SocketAddr,
+    path: &str,
+    authorization: &str,
+    body: Bytes,
+    connections: usize,
+    seconds: u64,
+) -> Run {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let path: Arc<str> = path.into();
+    let authorization: Arc<str> = authorization.into();
+    let started = Instant::now();
+    let tasks: Vec<_> = (0..connections)
+        .map(|_| {
+            let (path, authorization, body) =
+                (Arc::clone(&path), Arc::clone(&authorization), body.clone());
+            tokio::spawn(async move {
+                let mut sender = connect(address).await;
+                let mut latency = Histogram::<u64>::new(3).unwrap();
+                while Instant::now() < deadline {
+                    let sent = Instant::now();
+                    let response = sender
+                        .send_request(request(address, &path, &authorization, body.clone()))
+                        .await
+                        .unwrap();
+                    assert!(response.status().is_success());
+                    response.into_body().collect().await.unwrap();
+                    latency.record(sent.elapsed().as_micros() as u64).unwrap();
+                }
+                latency
+            })
+        })
+        .collect();
+    let mut latency = Histogram::<u64>::new(3).unwrap();
+    for task in tasks {
+        latency.add(task.await.unwrap()).unwrap();
+    }
+    Run {
+        requests: latency.len(),
+        seconds: started.elapsed().as_secs_f64(),
+        latency,
+    }
+}
+
+fn report(name: &str, run: &Run) {
+    let ms = |q: f64| run.latency.value_at_quantile(q) as f64 / 1000.0;
+    println!(
+        "{name:<24} {:>8.0} req/s   p50 {:.2} ms   p99 {:.2} ms   p99.9 {:.2} ms   ({} requests)",
+        run.requests as f64 / run.seconds,
+        ms(0.5),
+        ms(0.99),
+        ms(0.999),
+        run.requests
+    );
+}
