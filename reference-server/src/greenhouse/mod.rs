@@ -24,8 +24,6 @@ pub use service::GreenhouseApi;
 
 pub mod schema {
     //! The code generated from `schemas/greenhouse_onboarding.graphql`, with the server's bindings.
-    // The `Value` scalar's description is a list whose items wrap without indentation; rustdoc reads it fine.
-    #![allow(clippy::doc_lazy_continuation)]
     runtime::include_schema!("greenhouse_onboarding");
 }
 
