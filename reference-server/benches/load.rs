@@ -19,6 +19,9 @@ use hyper_util::rt::TokioIo;
 use reference_server::options::RateLimitOverride;
 use reference_server::{Options, ServerConfig};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const QUERY: &str = "{ employees(first: 25) { pageInfo { hasNextPage endCursor } edges { node { id email firstName lastName \
                      department { id name } customFieldValues { customField { id fieldType } value } } } } }";
 

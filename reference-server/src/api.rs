@@ -23,6 +23,22 @@ pub struct Principal {
     pub token_kind: Option<String>,
 }
 
+impl Principal {
+    /// The caller of an operation whose fields are all `@public` (a login): no credentials, no quota.
+    pub fn anonymous() -> Self {
+        Principal {
+            id: String::new(),
+            roles: Vec::new(),
+            scopes: Vec::new(),
+            token_kind: None,
+        }
+    }
+
+    pub fn is_anonymous(&self) -> bool {
+        self.id.is_empty()
+    }
+}
+
 /// Why credentials were refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuthFailure {

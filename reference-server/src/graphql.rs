@@ -260,7 +260,7 @@ fn variables(value: Value) -> Result<JsonMap, Refusal> {
 
 fn graphql_response(endpoint: &Endpoint, media: MediaType, response: &GraphqlResponse) -> Response {
     let code_field = !endpoint.shared.faults().is_active(Fault::ErrorCodeMissing);
-    let body = render::response(endpoint.api.as_ref(), response, code_field);
+    let body = render::to_bytes(endpoint.api.as_ref(), response, code_field);
     let status = match (media, pipeline::request_error_code(response)) {
         (MediaType::Json, _) | (_, None) => StatusCode::OK,
         (MediaType::GraphqlResponseJson, Some(code)) => match code {
@@ -271,7 +271,7 @@ fn graphql_response(endpoint: &Endpoint, media: MediaType, response: &GraphqlRes
             _ => StatusCode::BAD_REQUEST,
         },
     };
-    json_response(media, status, &body)
+    json_response(media, status, body)
 }
 
 /// A malformed request, answered as a request error in the API's format.
@@ -287,21 +287,16 @@ fn transport_error(
     json_response(
         media,
         status,
-        &render::response(endpoint.api.as_ref(), &response, code_field),
+        render::to_bytes(endpoint.api.as_ref(), &response, code_field),
     )
 }
 
-fn json_response(media: MediaType, status: StatusCode, body: &Value) -> Response {
+fn json_response(media: MediaType, status: StatusCode, body: Vec<u8>) -> Response {
     let content_type = match media {
         MediaType::Json => "application/json; charset=utf-8",
         MediaType::GraphqlResponseJson => "application/graphql-response+json; charset=utf-8",
     };
-    (
-        status,
-        [(header::CONTENT_TYPE, content_type)],
-        body.to_string(),
-    )
-        .into_response()
+    (status, [(header::CONTENT_TYPE, content_type)], body).into_response()
 }
 
 /// The preferred supported type of an `Accept` header: the highest `q`; on a tie, `application/graphql-response+json`

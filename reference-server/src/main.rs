@@ -10,6 +10,9 @@ use clap::Parser;
 use reference_server::{Fault, Options, ServerConfig, fixtures};
 use tracing_subscriber::EnvFilter;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Serves the HR APIs as their documents describe: auth, errors, pagination, rate limits, complexity and role rules.
 ///
 /// Paths: /greenhouse/graphql (Greenhouse Onboarding); / lists them. Logs go to stderr (RUST_LOG=debug for more).

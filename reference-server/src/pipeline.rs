@@ -104,12 +104,7 @@ pub async fn run(
             .field(&f.type_name, &f.field_name)
             .is_some_and(|r| r.public)
     }) {
-        Principal {
-            id: "anonymous".to_owned(),
-            roles: Vec::new(),
-            scopes: Vec::new(),
-            token_kind: None,
-        }
+        Principal::anonymous()
     } else {
         match api.authenticate(request.authorization.as_deref()) {
             Ok(principal) => principal,
@@ -129,43 +124,38 @@ pub async fn run(
         complexity: None,
         rate_limit: None,
     };
-    if principal.id != "anonymous" {
-        if let Some((limit, window)) = shared
+    if !principal.is_anonymous()
+        && let Some((limit, window)) = shared
             .options
             .config
             .rate_limit(rules, principal.token_kind.as_deref())
+    {
+        match shared
+            .limiter
+            .check(rules.name, &principal.id, limit, window, chrono::Utc::now())
         {
-            let now = chrono::Utc::now();
-            match shared
-                .limiter
-                .check(rules.name, &principal.id, limit, window, now)
-            {
-                Decision::Refused(info)
-                    if !shared.faults().is_active(Fault::RateLimitNotEnforced) =>
-                {
-                    let error = ResponseError::new(ErrorCode::RateLimited, "Rate limit reached.");
-                    let mut error = error;
-                    error
-                        .extensions
-                        .insert("limit", JsonValue::from(info.limit));
-                    error
-                        .extensions
-                        .insert("remaining", JsonValue::from(info.remaining));
-                    error.extensions.insert(
-                        "resetAt",
-                        JsonValue::from(info.reset_at.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
-                    );
-                    return Ok(Outcome {
-                        response: Response::request_error(error),
-                        rate_limit: Some(info),
-                    });
+            Decision::Refused(info) if !shared.faults().is_active(Fault::RateLimitNotEnforced) => {
+                let mut error = ResponseError::new(ErrorCode::RateLimited, "Rate limit reached.");
+                error
+                    .extensions
+                    .insert("limit", JsonValue::from(info.limit));
+                error
+                    .extensions
+                    .insert("remaining", JsonValue::from(info.remaining));
+                let reset_at = info.reset_at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+                error
+                    .extensions
+                    .insert("resetAt", JsonValue::from(reset_at));
+                return Ok(Outcome {
+                    response: Response::request_error(error),
+                    rate_limit: Some(info),
+                });
+            }
+            Decision::Allowed(mut info) | Decision::Refused(mut info) => {
+                if shared.faults().is_active(Fault::RemainingNotDecremented) {
+                    info.remaining = info.limit;
                 }
-                Decision::Allowed(mut info) | Decision::Refused(mut info) => {
-                    if shared.faults().is_active(Fault::RemainingNotDecremented) {
-                        info.remaining = info.limit;
-                    }
-                    meta.rate_limit = Some(info);
-                }
+                meta.rate_limit = Some(info);
             }
         }
     }

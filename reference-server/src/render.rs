@@ -1,79 +1,107 @@
 //! Renders a GraphQL response in an API's own error format (`@errorFormat`): Greenhouse's top-level `errorCode`,
-//! `extensions.code`, or plain messages. Rendering has no side effects and never adds internals.
+//! `extensions.code`, or plain messages. Rendering has no side effects and never adds internals; it serializes the
+//! response straight to bytes, without an intermediate JSON tree.
 
-use runtime::response::{PathSegment, Response, ResponseError};
+use runtime::response::{JsonMap, Response, ResponseError};
 use runtime::rules::ErrorStyle;
-use serde_json::{Map, Value, json};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::api::GraphqlApi;
 
-/// The response body as JSON, in the API's format. `code_field` is false only under the `error-code-missing` fault.
-pub fn response(api: &dyn GraphqlApi, response: &Response, code_field: bool) -> Value {
-    let mut body = Map::new();
-    if !response.errors.is_empty() {
-        let errors = response
-            .errors
-            .iter()
-            .map(|e| error(api, e, code_field))
-            .collect();
-        body.insert("errors".to_owned(), Value::Array(errors));
-    }
-    if let Some(data) = &response.data {
-        body.insert(
-            "data".to_owned(),
-            serde_json::to_value(data).unwrap_or(Value::Null),
-        );
-    }
-    Value::Object(body)
+/// The response body, in the API's format. `code_field` is false only under the `error-code-missing` fault.
+pub fn to_bytes(api: &dyn GraphqlApi, response: &Response, code_field: bool) -> Vec<u8> {
+    let rendered = Rendered {
+        api,
+        response,
+        code_field,
+    };
+    serde_json::to_vec(&rendered)
+        .unwrap_or_else(|_| br#"{"errors":[{"message":"Internal server error."}]}"#.to_vec())
 }
 
-fn error(api: &dyn GraphqlApi, error: &ResponseError, code_field: bool) -> Value {
-    let mut entry = Map::new();
-    entry.insert("message".to_owned(), json!(error.message));
-    if !error.locations.is_empty() {
-        entry.insert("locations".to_owned(), json!(error.locations));
-    }
-    if !error.path.is_empty() {
-        let path: Vec<Value> = error
-            .path
-            .iter()
-            .map(|segment| match segment {
-                PathSegment::Field(name) => json!(name),
-                PathSegment::Index(i) => json!(i),
-            })
-            .collect();
-        entry.insert("path".to_owned(), Value::Array(path));
-    }
-    let extensions: Map<String, Value> = error
-        .extensions
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.as_str().to_owned(),
-                serde_json::to_value(v).unwrap_or(Value::Null),
-            )
-        })
-        .collect();
-    let code = api.error_code(error.code);
-    match api.rules().error_format.map(|f| f.style) {
-        Some(ErrorStyle::ErrorCodeField) => {
-            if code_field {
-                entry.insert("errorCode".to_owned(), json!(code));
-            }
-            entry.extend(extensions);
+/// The response body as a JSON value (for tests and callers that inspect it).
+pub fn response(api: &dyn GraphqlApi, response: &Response, code_field: bool) -> serde_json::Value {
+    serde_json::from_slice(&to_bytes(api, response, code_field)).unwrap_or(serde_json::Value::Null)
+}
+
+struct Rendered<'a> {
+    api: &'a dyn GraphqlApi,
+    response: &'a Response,
+    code_field: bool,
+}
+
+impl Serialize for Rendered<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if !self.response.errors.is_empty() {
+            let errors: Vec<RenderedError<'_>> = self
+                .response
+                .errors
+                .iter()
+                .map(|error| RenderedError {
+                    api: self.api,
+                    error,
+                    code_field: self.code_field,
+                })
+                .collect();
+            map.serialize_entry("errors", &errors)?;
         }
-        Some(ErrorStyle::MessageOnly) => {
-            if !extensions.is_empty() {
-                entry.insert("extensions".to_owned(), Value::Object(extensions));
-            }
+        if let Some(data) = &self.response.data {
+            map.serialize_entry("data", data)?;
         }
-        Some(ErrorStyle::ExtensionsCode | ErrorStyle::HttpStatus) | None => {
-            let mut extensions = extensions;
-            if code_field {
-                extensions.insert("code".to_owned(), json!(code));
-            }
-            entry.insert("extensions".to_owned(), Value::Object(extensions));
-        }
+        map.end()
     }
-    Value::Object(entry)
+}
+
+struct RenderedError<'a> {
+    api: &'a dyn GraphqlApi,
+    error: &'a ResponseError,
+    code_field: bool,
+}
+
+impl Serialize for RenderedError<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let error = self.error;
+        let code = self.api.error_code(error.code);
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("message", &error.message)?;
+        if !error.locations.is_empty() {
+            map.serialize_entry("locations", &error.locations)?;
+        }
+        if !error.path.is_empty() {
+            map.serialize_entry("path", &error.path)?;
+        }
+        match self.api.rules().error_format.map(|f| f.style) {
+            Some(ErrorStyle::ErrorCodeField) => {
+                if self.code_field {
+                    map.serialize_entry("errorCode", code)?;
+                }
+                for (key, value) in error
+                    .extensions
+                    .iter()
+                    .filter(|(key, _)| !is_reserved(key.as_str()))
+                {
+                    map.serialize_entry(key.as_str(), value)?;
+                }
+            }
+            Some(ErrorStyle::MessageOnly) => {
+                if !error.extensions.is_empty() {
+                    map.serialize_entry("extensions", &error.extensions)?;
+                }
+            }
+            Some(ErrorStyle::ExtensionsCode | ErrorStyle::HttpStatus) | None => {
+                let mut extensions: JsonMap = error.extensions.clone();
+                if self.code_field {
+                    extensions.insert("code", code.into());
+                }
+                map.serialize_entry("extensions", &extensions)?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// Members of an error entry that extensions may not overwrite when they are placed at the top level.
+fn is_reserved(key: &str) -> bool {
+    matches!(key, "message" | "locations" | "path" | "errorCode" | "data")
 }

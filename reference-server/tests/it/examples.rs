@@ -38,6 +38,17 @@ async fn every_greenhouse_example_runs() {
             "{name}: {}",
             reply.body
         );
+        let documented = path.with_extension("response.json");
+        if documented.exists() {
+            let documented: Value =
+                serde_json::from_str(&std::fs::read_to_string(&documented).unwrap()).unwrap();
+            if let Err(difference) = same_shape(&documented, &reply.body, "") {
+                panic!(
+                    "{name}: the shape differs from the document's at {difference}\n{}",
+                    reply.body
+                );
+            }
+        }
         insta::assert_json_snapshot!(name, reply.body, {
             ".**.createdAt" => "[datetime]",
             ".**.updatedAt" => "[datetime]",
