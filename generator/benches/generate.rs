@@ -34,14 +34,27 @@ fn generate(c: &mut Criterion) {
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(5));
     for source in &sources {
-        let name = source.path.file_stem().unwrap().to_string_lossy().into_owned();
+        let name = source
+            .path
+            .file_stem()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
         let one = std::slice::from_ref(source);
         group.bench_function(name, |b| {
-            b.iter(|| config.generate(black_box(one)).expect("the schema generates"))
+            b.iter(|| {
+                config
+                    .generate(black_box(one))
+                    .expect("the schema generates")
+            })
         });
     }
     group.bench_function("all", |b| {
-        b.iter(|| config.generate(black_box(&sources)).expect("the schemas generate"))
+        b.iter(|| {
+            config
+                .generate(black_box(&sources))
+                .expect("the schemas generate")
+        })
     });
     group.finish();
 }

@@ -199,25 +199,54 @@ impl Config {
         Ok(())
     }
 
+    fn generate_one(&self, source: &Source) -> Result<(Module, String), Error> {
+        let model = crate::model::Model::build(self, source)?;
+        Ok((Module(model.module.clone()), crate::emit::module(&model)))
+    }
+
     /// Generates the Rust source of every schema: module name → formatted source. Pure: reads and writes nothing.
     /// Every problem in every schema is reported in one [`Error::Schema`].
     pub fn generate(&self, sources: &[Source]) -> Result<BTreeMap<Module, String>, Error> {
+        // Each schema on its own thread (the model and its tokens stay on it): the output is the same, in the
+        // same order, as one after the other.
+        let generated: Vec<Result<(Module, String), Error>> = if sources.len() > 1 {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = sources
+                    .iter()
+                    .map(|source| scope.spawn(move || self.generate_one(source)))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|handle| {
+                        handle
+                            .join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    })
+                    .collect()
+            })
+        } else {
+            sources
+                .iter()
+                .map(|source| self.generate_one(source))
+                .collect()
+        };
         let mut modules = BTreeMap::new();
         let mut problems = Vec::new();
-        for source in sources {
-            match crate::model::Model::build(self, source) {
-                Ok(model) => {
-                    let module = Module(model.module.clone());
+        for (source, result) in sources.iter().zip(generated) {
+            match result {
+                Ok((module, text)) => {
                     if modules.contains_key(&module) {
                         problems.push(crate::Problem {
                             file: source.path.clone(),
                             line: 0,
                             column: 0,
-                            message: format!("a second schema generates module `{module}`"),
+                            message: format!(
+                                "a second schema generates module `{module}`; give one of them another `@api(name:)`"
+                            ),
                         });
                         continue;
                     }
-                    modules.insert(module, crate::emit::module(&model));
+                    modules.insert(module, text);
                 }
                 Err(Error::Schema { problems: found }) => problems.extend(found),
                 Err(other) => return Err(other),

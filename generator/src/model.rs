@@ -145,6 +145,7 @@ pub(crate) struct Model {
     pub mutation: Option<String>,
     pub scalars: Vec<Scalar>,
     pub enums: Vec<Enum>,
+    /// Sorted by GraphQL name, as are `abstracts`.
     pub objects: Vec<Object>,
     pub abstracts: Vec<Abstract>,
     pub inputs: Vec<Input>,
@@ -269,11 +270,17 @@ impl Model {
     }
 
     pub(crate) fn object(&self, name: &str) -> Option<&Object> {
-        self.objects.iter().find(|o| o.name == name)
+        self.objects
+            .binary_search_by(|o| o.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.objects[i])
     }
 
     pub(crate) fn abstract_type(&self, name: &str) -> Option<&Abstract> {
-        self.abstracts.iter().find(|a| a.name == name)
+        self.abstracts
+            .binary_search_by(|a| a.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.abstracts[i])
     }
 
     /// Whether values of this named type are leaves (scalars and enums).
@@ -377,7 +384,17 @@ impl Builder<'_> {
             kinds,
         };
         let boxed = recursive_input_fields(schema);
-        let mut glue = Namespace::default();
+        // The glue module's own names (see `emit/glue.rs`) are taken.
+        let mut glue = Namespace::with_reserved(&[
+            "AsyncObjectValue",
+            "AsyncResolvedValue",
+            "ExecutionError",
+            "ResolveInfo",
+            "ExecContext",
+            "BoxFuture",
+            "JsonValue",
+            "Resolved",
+        ]);
         for &name in &names {
             let ident = match &model.kinds[name] {
                 Kind::Scalar(i)

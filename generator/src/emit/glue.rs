@@ -46,14 +46,52 @@ pub(super) fn emit(model: &Model) -> TokenStream {
 
         #[allow(deprecated)]
         mod glue {
+            use #runtime::apollo_compiler::resolvers::{AsyncObjectValue, AsyncResolvedValue, ExecutionError, ResolveInfo};
+            use #runtime::exec::ExecContext;
+            use #runtime::futures::future::BoxFuture;
+            use #runtime::response::JsonValue;
+
+            type Resolved<'a> = ::std::result::Result<AsyncResolvedValue<'a>, ExecutionError>;
+
+            #[allow(dead_code)]
+            /// A leaf value (scalar or enum, as JSON) of a type with `lists` list wrappers, as apollo-compiler wants
+            /// it: lists as `List`, everything else (including null, and arrays inside a JSON scalar) as `Leaf`.
+            fn leaves<'a>(value: JsonValue, lists: usize) -> AsyncResolvedValue<'a> {
+                match value {
+                    JsonValue::Array(items) if lists > 0 => AsyncResolvedValue::List(Box::pin(
+                        #runtime::futures::stream::iter(items.into_iter().map(move |item| Ok(leaves(item, lists - 1)))),
+                    )),
+                    value => AsyncResolvedValue::Leaf(value),
+                }
+            }
+
+            #[allow(dead_code)]
+            /// A leaf value of a field.
+            fn leaf<'a, T: #runtime::serde::Serialize + ?Sized>(ctx: &ExecContext, value: &T, lists: usize) -> Resolved<'a> {
+                ctx.leaf(value).map(|json| leaves(json, lists))
+            }
+
+            /// A nullable value: null, or what `f` makes of it.
+            #[allow(dead_code)]
+            fn nullable<'a, T>(value: ::std::option::Option<T>, f: impl FnOnce(T) -> Resolved<'a>) -> Resolved<'a> {
+                match value {
+                    Some(value) => f(value),
+                    None => Ok(AsyncResolvedValue::null()),
+                }
+            }
+
+            /// A list, each item as `f` makes it.
+            #[allow(dead_code)]
+            fn list<'a, T: Send + 'a>(items: ::std::vec::Vec<T>, f: impl FnMut(T) -> Resolved<'a> + Send + 'a) -> Resolved<'a> {
+                Ok(AsyncResolvedValue::List(Box::pin(#runtime::futures::stream::iter(items.into_iter().map(f)))))
+            }
+
             #(#wrappers)*
         }
     }
 }
 
 fn wrapper(model: &Model, object: &Object) -> TokenStream {
-    let runtime = &model.runtime;
-    let apollo = quote!(#runtime::apollo_compiler::resolvers);
     let ident = &object.glue_ident;
     let name = &object.name;
     let sup = quote!(super::);
@@ -64,6 +102,7 @@ fn wrapper(model: &Model, object: &Object) -> TokenStream {
     let data = (!object.data_fields.is_empty()).then(|| {
         let structure = model.object_struct(name, &sup);
         if model.is_bound(name) {
+            let runtime = &model.runtime;
             quote!(let data: &#structure = #runtime::exec::ObjectData::data(&self.value);)
         } else {
             quote!(let data: &#structure = &self.value;)
@@ -72,12 +111,8 @@ fn wrapper(model: &Model, object: &Object) -> TokenStream {
     let data_arms = object.data_fields.iter().map(|field| {
         let field_name = &field.name;
         let field_ident = &field.ident;
-        let value = match &field.ty {
-            // A place, so that the list is iterated as `data.field.iter()` (clippy's `needless_borrow`).
-            Type::NonNullList(item) => wrap_list(model, item, quote!(data.#field_ident), true),
-            ty => wrap(model, ty, quote!(&data.#field_ident), true),
-        };
-        quote!(#field_name => #value,)
+        let lists = proc_macro2::Literal::usize_unsuffixed(list_depth(&field.ty));
+        quote!(#field_name => leaf(self.ctx, &data.#field_ident, #lists),)
     });
     let resolver_arms = object
         .resolver_fields
@@ -88,29 +123,39 @@ fn wrapper(model: &Model, object: &Object) -> TokenStream {
         .resolver_fields
         .is_empty()
         .then(|| quote!(#[allow(dead_code)]));
+    // How a resolver's value of this type becomes a resolved object.
+    let constructor = value_field.is_some().then(|| {
+        let backing = model.output_type(&named(name), &sup);
+        quote! {
+            impl<'r, R: super::Resolvers> #ident<'r, R> {
+                fn resolved(resolvers: &'r R, ctx: &'r ExecContext, value: #backing) -> Resolved<'r> {
+                    Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
+                }
+            }
+        }
+    });
     quote! {
         pub(super) struct #ident<'r, R> {
             #unused
             pub(super) resolvers: &'r R,
-            pub(super) ctx: &'r #runtime::exec::ExecContext,
+            pub(super) ctx: &'r ExecContext,
             #value_field
         }
 
-        impl<R: super::Resolvers> #apollo::AsyncObjectValue for #ident<'_, R> {
+        #constructor
+
+        impl<R: super::Resolvers> AsyncObjectValue for #ident<'_, R> {
             fn type_name(&self) -> &str {
                 #name
             }
 
-            fn resolve_field<'a>(
-                &'a self,
-                info: &'a #apollo::ResolveInfo<'a>,
-            ) -> #runtime::futures::future::BoxFuture<'a, ::std::result::Result<#apollo::AsyncResolvedValue<'a>, #apollo::ExecutionError>> {
-                ::std::boxed::Box::pin(async move {
+            fn resolve_field<'a>(&'a self, info: &'a ResolveInfo<'a>) -> BoxFuture<'a, Resolved<'a>> {
+                Box::pin(async move {
                     #data
                     match info.field_name() {
                         #(#data_arms)*
                         #(#resolver_arms)*
-                        _ => ::std::result::Result::Err(#apollo::AsyncObjectValue::unknown_field_error(self, info)),
+                        _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                     }
                 })
             }
@@ -119,10 +164,9 @@ fn wrapper(model: &Model, object: &Object) -> TokenStream {
 }
 
 fn resolver_arm(model: &Model, object: &Object, field: &Field) -> TokenStream {
-    let trait_ident = object
-        .trait_ident
-        .as_ref()
-        .expect("objects with resolver fields have a trait");
+    let Some(trait_ident) = object.trait_ident.as_ref() else {
+        return TokenStream::new();
+    };
     let field_name = &field.name;
     let method = &field.ident;
     let parent = (!object.is_root).then(|| quote!(&self.value,));
@@ -133,7 +177,12 @@ fn resolver_arm(model: &Model, object: &Object, field: &Field) -> TokenStream {
         ),
         None => (TokenStream::new(), TokenStream::new()),
     };
-    let value = wrap(model, &field.ty, quote!(value), false);
+    let value = if model.is_leaf(field.ty.inner_named_type()) {
+        let lists = proc_macro2::Literal::usize_unsuffixed(list_depth(&field.ty));
+        quote!(leaf(self.ctx, &value, #lists))
+    } else {
+        wrap(model, &field.ty, quote!(value))
+    };
     quote! {
         #field_name => {
             #decode
@@ -145,80 +194,57 @@ fn resolver_arm(model: &Model, object: &Object, field: &Field) -> TokenStream {
     }
 }
 
-/// An expression turning `expr` (of the Rust type of `ty`; a reference when `by_ref`) into
-/// `Result<AsyncResolvedValue, ExecutionError>`.
-fn wrap(model: &Model, ty: &Type, expr: TokenStream, by_ref: bool) -> TokenStream {
-    let runtime = &model.runtime;
-    let resolved = quote!(#runtime::apollo_compiler::resolvers::AsyncResolvedValue);
-    let nullable = |inner: TokenStream| {
-        quote! {
-            match #expr {
-                ::std::option::Option::Some(v) => #inner,
-                ::std::option::Option::None => ::std::result::Result::Ok(#resolved::null()),
-            }
-        }
-    };
+/// How many lists wrap the named type of `ty`.
+fn list_depth(ty: &Type) -> usize {
     match ty {
-        Type::NonNullNamed(name) => wrap_named(model, name, expr),
-        Type::Named(name) => nullable(wrap_named(model, name, quote!(v))),
-        Type::NonNullList(item) => wrap_list(model, item, expr, by_ref),
-        Type::List(item) => nullable(wrap_list(model, item, quote!(v), by_ref)),
+        Type::Named(_) | Type::NonNullNamed(_) => 0,
+        Type::List(item) | Type::NonNullList(item) => 1 + list_depth(item),
     }
 }
 
-fn wrap_list(model: &Model, item: &Type, expr: TokenStream, by_ref: bool) -> TokenStream {
-    let runtime = &model.runtime;
-    let resolved = quote!(#runtime::apollo_compiler::resolvers::AsyncResolvedValue);
-    let iter = if by_ref {
-        quote!(#expr.iter())
-    } else {
-        quote!((#expr).into_iter())
-    };
-    let inner = wrap(model, item, quote!(v), by_ref);
-    quote! {
-        ::std::result::Result::Ok(#resolved::List(::std::boxed::Box::pin(
-            #runtime::futures::stream::iter(#iter.map(move |v| #inner))
-        )))
+/// An expression turning `expr` (owned, of the Rust type of `ty`, whose named type is an object, interface or union)
+/// into a `Resolved`.
+fn wrap(model: &Model, ty: &Type, expr: TokenStream) -> TokenStream {
+    match ty {
+        Type::NonNullNamed(name) => wrap_named(model, name, expr),
+        Type::Named(name) => {
+            let inner = wrap_named(model, name, quote!(v));
+            quote!(nullable(#expr, |v| #inner))
+        }
+        Type::NonNullList(item) => {
+            let inner = wrap(model, item, quote!(v));
+            quote!(list(#expr, move |v| #inner))
+        }
+        Type::List(item) => {
+            let inner = wrap(model, item, quote!(v));
+            quote!(nullable(#expr, |v| list(v, move |v| #inner)))
+        }
     }
 }
 
 fn wrap_named(model: &Model, name: &str, expr: TokenStream) -> TokenStream {
-    let runtime = &model.runtime;
-    let resolved = quote!(#runtime::apollo_compiler::resolvers::AsyncResolvedValue);
-    if model.is_leaf(name) {
-        return quote!(self.ctx.leaf(&#expr).map(#resolved::Leaf));
-    }
     let object = |object: &Object, value: TokenStream| {
         let glue: &Ident = &object.glue_ident;
-        // Shorthand when the value is the variable `value` (clippy's `redundant_field_names`).
-        let value = if value.to_string() == "value" {
-            value
-        } else {
-            quote!(value: #value)
-        };
-        quote!(#resolved::object(#glue { resolvers: self.resolvers, ctx: self.ctx, #value }))
+        quote!(#glue::resolved(self.resolvers, self.ctx, #value))
     };
     if let Some(target) = model.object(name) {
-        let value = object(target, expr);
-        return quote!(::std::result::Result::Ok(#value));
+        return object(target, expr);
     }
-    let a = model
-        .abstract_type(name)
-        .expect("a composite type is an object, interface or union");
-    if a.members.is_empty() {
-        // An interface no object implements: its enum has no values, so this position is unreachable.
-        return quote!(match #expr {});
-    }
+    let Some(a) = model.abstract_type(name) else {
+        // Leaves are handled by the caller; nothing else can be here in a valid schema.
+        return quote!(::std::unreachable!());
+    };
+    // An interface no object implements has an enum without values: this match has no arms, and is unreachable.
     let enum_ident = &a.ident;
-    let arms = a.members.iter().map(|member| {
-        let target = model.object(member).expect("abstract members are objects");
+    let arms = a.members.iter().filter_map(|member| {
+        let target = model.object(member)?;
         let variant = &target.ident;
         let value = object(target, quote!(v));
-        quote!(super::#enum_ident::#variant(v) => #value,)
+        Some(quote!(super::#enum_ident::#variant(v) => #value,))
     });
-    quote!(::std::result::Result::Ok(match #expr { #(#arms)* }))
+    quote!(match #expr { #(#arms)* })
 }
 
 fn named(name: &str) -> Type {
-    Type::NonNullNamed(apollo_compiler::Name::new(name).expect("a GraphQL name"))
+    Type::NonNullNamed(apollo_compiler::Name::new_unchecked(name))
 }

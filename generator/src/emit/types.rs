@@ -66,8 +66,7 @@ fn enumeration(model: &Model, e: &crate::model::Enum) -> TokenStream {
     quote! {
         #doc
         #[derive(
-            ::std::fmt::Debug, ::std::clone::Clone, ::std::marker::Copy, ::std::cmp::PartialEq, ::std::cmp::Eq,
-            ::std::hash::Hash, ::std::cmp::PartialOrd, ::std::cmp::Ord,
+            Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord,
             #runtime::serde::Serialize, #runtime::serde::Deserialize,
         )]
         #serde_crate
@@ -103,13 +102,14 @@ fn object_struct(model: &Model, object: &crate::model::Object) -> TokenStream {
         .data_fields
         .iter()
         .all(|f| defaultable_output(model, &f.ty));
-    let default = defaultable.then(|| quote!(::std::default::Default,));
+    let default = defaultable.then(|| quote!(Default,));
     let fields = object.data_fields.iter().map(|field| {
         let doc = docs::attributes(&field.doc);
         let (name, ident) = (&field.name, &field.ident);
         let ty = model.output_type(&field.ty, &TokenStream::new());
         let attributes = &field.attributes;
-        quote!(#doc #[serde(rename = #name)] #(#attributes)* pub #ident: #ty,)
+        let rename = (!same_name(ident, name)).then(|| quote!(#[serde(rename = #name)]));
+        quote!(#doc #rename #(#attributes)* pub #ident: #ty,)
     });
     let resolved = object
         .resolver_fields
@@ -131,7 +131,7 @@ fn object_struct(model: &Model, object: &crate::model::Object) -> TokenStream {
         #doc
         #note
         #[derive(
-            ::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #default
+            Debug, Clone, PartialEq, #default
             #runtime::serde::Serialize, #runtime::serde::Deserialize,
         )]
         #serde_crate
@@ -156,8 +156,7 @@ fn abstract_enum(model: &Model, a: &crate::model::Abstract) -> TokenStream {
     let attributes = &a.attributes;
     let ident = &a.ident;
     let unbound = a.members.iter().all(|m| !model.is_bound(m));
-    let derives = unbound
-        .then(|| quote!(#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]));
+    let derives = unbound.then(|| quote!(#[derive(Debug, Clone, PartialEq)]));
     let variants = a.members.iter().map(|member| {
         let object = model.object(member).expect("abstract members are objects");
         let variant = &object.ident;
@@ -188,27 +187,34 @@ pub(super) fn input_struct(
     let serde_crate = serde_crate(model);
     let is_absent = format!("{}::MaybeAbsent::is_absent", path_text(runtime));
     let defaultable = fields.iter().all(|f| !f.ty.is_non_null());
-    let default = defaultable.then(|| quote!(::std::default::Default,));
+    let default = defaultable.then(|| quote!(Default,));
     let members = fields.iter().map(|field| {
         let doc = docs::attributes(&field.doc);
         let (name, ident) = (&field.name, &field.ident);
         let ty = model.input_type(field, &TokenStream::new());
         let attributes = &field.attributes;
+        let rename = (!same_name(ident, name)).then(|| quote!(rename = #name,));
         let serde = if field.ty.is_non_null() {
-            quote!(#[serde(rename = #name)])
+            rename.map(|rename| quote!(#[serde(#rename)]))
         } else {
-            quote!(#[serde(rename = #name, default, skip_serializing_if = #is_absent)])
+            Some(quote!(#[serde(#rename default, skip_serializing_if = #is_absent)]))
         };
         quote!(#doc #serde #(#attributes)* pub #ident: #ty,)
     });
     quote! {
         #doc
         #[derive(
-            ::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq, #default
+            Debug, Clone, PartialEq, #default
             #runtime::serde::Serialize, #runtime::serde::Deserialize,
         )]
         #serde_crate
         #(#attributes)*
         pub struct #ident { #(#members)* }
     }
+}
+
+/// Whether serde's name for the field (the identifier, unraw) is already the wire name.
+fn same_name(ident: &proc_macro2::Ident, wire: &str) -> bool {
+    let ident = ident.to_string();
+    ident.strip_prefix("r#").unwrap_or(&ident) == wire
 }

@@ -20,58 +20,53 @@ pub static RULES: ::runtime::rules::ApiRules = ::runtime::rules::ApiRules {
 ///
 /// Resolved by `CompanyResolvers`: `employees`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct Company {
-    #[serde(rename = "id")]
     pub id: ::runtime::Id,
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
 }
 ///
 /// Resolved by `PersonResolvers`: `friends`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct Person {
-    #[serde(rename = "id")]
     pub id: ::runtime::Id,
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
 }
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct Robot {
-    #[serde(rename = "id")]
     pub id: ::runtime::Id,
 }
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum Named {
     Company(Company),
     Person(Person),
 }
 /// Interfaces and unions become enums over the object types they can be.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum Node {
     Company(Company),
@@ -79,62 +74,56 @@ pub enum Node {
     Robot(Robot),
 }
 /// No object implements this one: its enum has no variants and the glue never reaches it.
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum Orphan {}
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum SearchResult {
     Company(Company),
     Person(Person),
 }
-#[derive(::std::fmt::Debug, ::std::clone::Clone, ::std::cmp::PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum Single {
     Robot(Robot),
 }
 /// The arguments of `Company.employees`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct CompanyEmployeesArgs {
-    #[serde(
-        rename = "first",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub first: ::runtime::MaybeAbsent<i32>,
 }
 /// The arguments of `Query.node`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
+    Debug,
+    Clone,
+    PartialEq,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct QueryNodeArgs {
-    #[serde(rename = "id")]
     pub id: ::runtime::Id,
 }
 /// The arguments of `Query.search`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
+    Debug,
+    Clone,
+    PartialEq,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct QuerySearchArgs {
-    #[serde(rename = "text")]
     pub text: ::std::string::String,
 }
 /// Resolves the fields that take arguments or return objects, of `Company`.
@@ -229,43 +218,91 @@ pub async fn execute<R: Resolvers>(
 }
 #[allow(deprecated)]
 mod glue {
+    use ::runtime::apollo_compiler::resolvers::{
+        AsyncObjectValue, AsyncResolvedValue, ExecutionError, ResolveInfo,
+    };
+    use ::runtime::exec::ExecContext;
+    use ::runtime::futures::future::BoxFuture;
+    use ::runtime::response::JsonValue;
+    type Resolved<'a> = ::std::result::Result<AsyncResolvedValue<'a>, ExecutionError>;
+    #[allow(dead_code)]
+    /// A leaf value (scalar or enum, as JSON) of a type with `lists` list wrappers, as apollo-compiler wants
+    /// it: lists as `List`, everything else (including null, and arrays inside a JSON scalar) as `Leaf`.
+    fn leaves<'a>(value: JsonValue, lists: usize) -> AsyncResolvedValue<'a> {
+        match value {
+            JsonValue::Array(items) if lists > 0 => {
+                AsyncResolvedValue::List(
+                    Box::pin(
+                        ::runtime::futures::stream::iter(
+                            items
+                                .into_iter()
+                                .map(move |item| Ok(leaves(item, lists - 1))),
+                        ),
+                    ),
+                )
+            }
+            value => AsyncResolvedValue::Leaf(value),
+        }
+    }
+    #[allow(dead_code)]
+    /// A leaf value of a field.
+    fn leaf<'a, T: ::runtime::serde::Serialize + ?Sized>(
+        ctx: &ExecContext,
+        value: &T,
+        lists: usize,
+    ) -> Resolved<'a> {
+        ctx.leaf(value).map(|json| leaves(json, lists))
+    }
+    /// A nullable value: null, or what `f` makes of it.
+    #[allow(dead_code)]
+    fn nullable<'a, T>(
+        value: ::std::option::Option<T>,
+        f: impl FnOnce(T) -> Resolved<'a>,
+    ) -> Resolved<'a> {
+        match value {
+            Some(value) => f(value),
+            None => Ok(AsyncResolvedValue::null()),
+        }
+    }
+    /// A list, each item as `f` makes it.
+    #[allow(dead_code)]
+    fn list<'a, T: Send + 'a>(
+        items: ::std::vec::Vec<T>,
+        f: impl FnMut(T) -> Resolved<'a> + Send + 'a,
+    ) -> Resolved<'a> {
+        Ok(
+            AsyncResolvedValue::List(
+                Box::pin(::runtime::futures::stream::iter(items.into_iter().map(f))),
+            ),
+        )
+    }
     pub(super) struct CompanyObject<'r, R> {
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
         pub(super) value: super::Company,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for CompanyObject<'_, R> {
+    impl<'r, R: super::Resolvers> CompanyObject<'r, R> {
+        fn resolved(
+            resolvers: &'r R,
+            ctx: &'r ExecContext,
+            value: super::Company,
+        ) -> Resolved<'r> {
+            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
+        }
+    }
+    impl<R: super::Resolvers> AsyncObjectValue for CompanyObject<'_, R> {
         fn type_name(&self) -> &str {
             "Company"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 let data: &super::Company = &self.value;
                 match info.field_name() {
-                    "id" => {
-                        self.ctx
-                            .leaf(&&data.id)
-                            .map(
-                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                            )
-                    }
-                    "name" => {
-                        self.ctx
-                            .leaf(&&data.name)
-                            .map(
-                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                            )
-                    }
+                    "id" => leaf(self.ctx, &data.id, 0),
+                    "name" => leaf(self.ctx, &data.name, 0),
                     "employees" => {
                         let args: super::CompanyEmployeesArgs = self
                             .ctx
@@ -277,73 +314,43 @@ mod glue {
                             )
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        ::std::result::Result::Ok(
-                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                ::std::boxed::Box::pin(
-                                    ::runtime::futures::stream::iter(
-                                        (value)
-                                            .into_iter()
-                                            .map(move |v| ::std::result::Result::Ok(
-                                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(PersonObject {
-                                                    resolvers: self.resolvers,
-                                                    ctx: self.ctx,
-                                                    value: v,
-                                                }),
-                                            )),
-                                    ),
-                                ),
-                            ),
+                        list(
+                            value,
+                            move |v| PersonObject::resolved(self.resolvers, self.ctx, v),
                         )
                     }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
-                            ),
-                        )
-                    }
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }
     }
     pub(super) struct PersonObject<'r, R> {
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
         pub(super) value: super::Person,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for PersonObject<'_, R> {
+    impl<'r, R: super::Resolvers> PersonObject<'r, R> {
+        fn resolved(
+            resolvers: &'r R,
+            ctx: &'r ExecContext,
+            value: super::Person,
+        ) -> Resolved<'r> {
+            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
+        }
+    }
+    impl<R: super::Resolvers> AsyncObjectValue for PersonObject<'_, R> {
         fn type_name(&self) -> &str {
             "Person"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 let data: &super::Person = &self.value;
                 match info.field_name() {
-                    "id" => {
-                        self.ctx
-                            .leaf(&&data.id)
-                            .map(
-                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                            )
-                    }
-                    "name" => {
-                        self.ctx
-                            .leaf(&&data.name)
-                            .map(
-                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                            )
-                    }
+                    "id" => leaf(self.ctx, &data.id, 0),
+                    "name" => leaf(self.ctx, &data.name, 0),
                     "friends" => {
                         let value = super::PersonResolvers::friends(
                                 self.resolvers,
@@ -351,211 +358,100 @@ mod glue {
                             )
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        ::std::result::Result::Ok(
-                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                ::std::boxed::Box::pin(
-                                    ::runtime::futures::stream::iter(
-                                        (value)
-                                            .into_iter()
-                                            .map(move |v| ::std::result::Result::Ok(
-                                                match v {
-                                                    super::Named::Company(v) => {
-                                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(CompanyObject {
-                                                            resolvers: self.resolvers,
-                                                            ctx: self.ctx,
-                                                            value: v,
-                                                        })
-                                                    }
-                                                    super::Named::Person(v) => {
-                                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(PersonObject {
-                                                            resolvers: self.resolvers,
-                                                            ctx: self.ctx,
-                                                            value: v,
-                                                        })
-                                                    }
-                                                },
-                                            )),
-                                    ),
-                                ),
-                            ),
+                        list(
+                            value,
+                            move |v| match v {
+                                super::Named::Company(v) => {
+                                    CompanyObject::resolved(self.resolvers, self.ctx, v)
+                                }
+                                super::Named::Person(v) => {
+                                    PersonObject::resolved(self.resolvers, self.ctx, v)
+                                }
+                            },
                         )
                     }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
-                            ),
-                        )
-                    }
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }
     }
     pub(super) struct QueryObject<'r, R> {
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for QueryObject<'_, R> {
+    impl<R: super::Resolvers> AsyncObjectValue for QueryObject<'_, R> {
         fn type_name(&self) -> &str {
             "Query"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 match info.field_name() {
                     "node" => {
                         let args: super::QueryNodeArgs = self.ctx.arguments(info)?;
                         let value = super::QueryResolvers::node(self.resolvers, args)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                ::std::result::Result::Ok(
-                                    match v {
-                                        super::Node::Company(v) => {
-                                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(CompanyObject {
-                                                resolvers: self.resolvers,
-                                                ctx: self.ctx,
-                                                value: v,
-                                            })
-                                        }
-                                        super::Node::Person(v) => {
-                                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(PersonObject {
-                                                resolvers: self.resolvers,
-                                                ctx: self.ctx,
-                                                value: v,
-                                            })
-                                        }
-                                        super::Node::Robot(v) => {
-                                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(RobotObject {
-                                                resolvers: self.resolvers,
-                                                ctx: self.ctx,
-                                                value: v,
-                                            })
-                                        }
-                                    },
-                                )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
+                        nullable(
+                            value,
+                            |v| match v {
+                                super::Node::Company(v) => {
+                                    CompanyObject::resolved(self.resolvers, self.ctx, v)
+                                }
+                                super::Node::Person(v) => {
+                                    PersonObject::resolved(self.resolvers, self.ctx, v)
+                                }
+                                super::Node::Robot(v) => {
+                                    RobotObject::resolved(self.resolvers, self.ctx, v)
+                                }
+                            },
+                        )
                     }
                     "search" => {
                         let args: super::QuerySearchArgs = self.ctx.arguments(info)?;
                         let value = super::QueryResolvers::search(self.resolvers, args)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        ::std::result::Result::Ok(
-                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                ::std::boxed::Box::pin(
-                                    ::runtime::futures::stream::iter(
-                                        (value)
-                                            .into_iter()
-                                            .map(move |v| ::std::result::Result::Ok(
-                                                match v {
-                                                    super::SearchResult::Company(v) => {
-                                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(CompanyObject {
-                                                            resolvers: self.resolvers,
-                                                            ctx: self.ctx,
-                                                            value: v,
-                                                        })
-                                                    }
-                                                    super::SearchResult::Person(v) => {
-                                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(PersonObject {
-                                                            resolvers: self.resolvers,
-                                                            ctx: self.ctx,
-                                                            value: v,
-                                                        })
-                                                    }
-                                                },
-                                            )),
-                                    ),
-                                ),
-                            ),
+                        list(
+                            value,
+                            move |v| match v {
+                                super::SearchResult::Company(v) => {
+                                    CompanyObject::resolved(self.resolvers, self.ctx, v)
+                                }
+                                super::SearchResult::Person(v) => {
+                                    PersonObject::resolved(self.resolvers, self.ctx, v)
+                                }
+                            },
                         )
                     }
                     "orphan" => {
                         let value = super::QueryResolvers::orphan(self.resolvers)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => match v {}
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
+                        nullable(value, |v| match v {})
                     }
                     "orphans" => {
                         let value = super::QueryResolvers::orphans(self.resolvers)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                        ::std::boxed::Box::pin(
-                                            ::runtime::futures::stream::iter(
-                                                (v)
-                                                    .into_iter()
-                                                    .map(move |v| match v {
-                                                        ::std::option::Option::Some(v) => match v {}
-                                                        ::std::option::Option::None => {
-                                                            ::std::result::Result::Ok(
-                                                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                                            )
-                                                        }
-                                                    }),
-                                            ),
-                                        ),
-                                    ),
-                                )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
+                        nullable(
+                            value,
+                            |v| list(v, move |v| nullable(v, |v| match v {})),
+                        )
                     }
                     "single" => {
                         let value = super::QueryResolvers::single(self.resolvers)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        ::std::result::Result::Ok(
-                            match value {
-                                super::Single::Robot(v) => {
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(RobotObject {
-                                        resolvers: self.resolvers,
-                                        ctx: self.ctx,
-                                        value: v,
-                                    })
-                                }
-                            },
-                        )
+                        match value {
+                            super::Single::Robot(v) => {
+                                RobotObject::resolved(self.resolvers, self.ctx, v)
+                            }
+                        }
                     }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
-                            ),
-                        )
-                    }
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }
@@ -563,42 +459,31 @@ mod glue {
     pub(super) struct RobotObject<'r, R> {
         #[allow(dead_code)]
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
         pub(super) value: super::Robot,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for RobotObject<'_, R> {
+    impl<'r, R: super::Resolvers> RobotObject<'r, R> {
+        fn resolved(
+            resolvers: &'r R,
+            ctx: &'r ExecContext,
+            value: super::Robot,
+        ) -> Resolved<'r> {
+            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
+        }
+    }
+    impl<R: super::Resolvers> AsyncObjectValue for RobotObject<'_, R> {
         fn type_name(&self) -> &str {
             "Robot"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 let data: &super::Robot = &self.value;
                 match info.field_name() {
-                    "id" => {
-                        self.ctx
-                            .leaf(&&data.id)
-                            .map(
-                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                            )
-                    }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
-                            ),
-                        )
-                    }
+                    "id" => leaf(self.ctx, &data.id, 0),
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }

@@ -23,73 +23,63 @@ pub type Date = ::runtime::chrono::NaiveDate;
 ///
 /// Resolved by `AuthorResolvers`: `posts`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct Author {
-    #[serde(rename = "id")]
     pub id: ::runtime::Id,
-    #[serde(rename = "name")]
     pub name: ::std::string::String,
 }
 ///
 /// Resolved by `CommentResolvers`: `body`, `note`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct Comment {
-    #[serde(rename = "id")]
     pub id: ::runtime::Id,
 }
 /// A post.
 ///
 /// Resolved by `PostResolvers`: `author`, `comments`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct Post {
-    #[serde(rename = "id")]
     pub id: ::runtime::Id,
-    #[serde(rename = "title")]
     pub title: ::std::string::String,
-    #[serde(rename = "published")]
     pub published: ::std::option::Option<Date>,
-    #[serde(rename = "tags")]
     pub tags: ::std::vec::Vec<::std::string::String>,
 }
 /// What a filter was given, field by field: `absent`, `null`, or the value.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct Seen {
-    #[serde(rename = "title")]
     pub title: ::std::string::String,
-    #[serde(rename = "tag")]
     pub tag: ::std::string::String,
-    #[serde(rename = "nested")]
     pub nested: ::std::string::String,
 }
 /// Something with an id.
@@ -104,69 +94,45 @@ pub enum SearchResult {
     Post(Post),
 }
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct PostFilter {
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub title: ::runtime::MaybeAbsent<::std::string::String>,
-    #[serde(
-        rename = "tag",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub tag: ::runtime::MaybeAbsent<::std::string::String>,
-    #[serde(
-        rename = "nested",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub nested: ::runtime::MaybeAbsent<::std::boxed::Box<PostFilter>>,
 }
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct PostPatch {
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub title: ::runtime::MaybeAbsent<::std::string::String>,
-    #[serde(
-        rename = "published",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub published: ::runtime::MaybeAbsent<Date>,
-    #[serde(
-        rename = "tags",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub tags: ::runtime::MaybeAbsent<::std::vec::Vec<::std::string::String>>,
 }
 /// The arguments of `Author.posts`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
@@ -181,10 +147,10 @@ pub struct AuthorPostsArgs {
 }
 /// The arguments of `Comment.body`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
@@ -199,10 +165,10 @@ pub struct CommentBodyArgs {
 }
 /// The arguments of `Comment.note`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
@@ -217,147 +183,113 @@ pub struct CommentNoteArgs {
 }
 /// The arguments of `Mutation.updatePost`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
+    Debug,
+    Clone,
+    PartialEq,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct MutationUpdatePostArgs {
-    #[serde(rename = "id")]
     pub id: ::runtime::Id,
-    #[serde(rename = "patch")]
     pub patch: PostPatch,
 }
 /// The arguments of `Post.comments`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct PostCommentsArgs {
-    #[serde(
-        rename = "first",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub first: ::runtime::MaybeAbsent<i32>,
-    #[serde(
-        rename = "after",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub after: ::runtime::MaybeAbsent<i32>,
 }
 /// The arguments of `Query.post`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
+    Debug,
+    Clone,
+    PartialEq,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct QueryPostArgs {
-    #[serde(rename = "id")]
     pub id: ::runtime::Id,
 }
 /// The arguments of `Query.posts`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct QueryPostsArgs {
-    #[serde(
-        rename = "filter",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub filter: ::runtime::MaybeAbsent<PostFilter>,
-    #[serde(
-        rename = "limit",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub limit: ::runtime::MaybeAbsent<i32>,
 }
 /// The arguments of `Query.node`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
+    Debug,
+    Clone,
+    PartialEq,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct QueryNodeArgs {
-    #[serde(rename = "id")]
     pub id: ::runtime::Id,
 }
 /// The arguments of `Query.search`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
+    Debug,
+    Clone,
+    PartialEq,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct QuerySearchArgs {
-    #[serde(rename = "text")]
     pub text: ::std::string::String,
 }
 /// The arguments of `Query.seen`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct QuerySeenArgs {
-    #[serde(
-        rename = "title",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub title: ::runtime::MaybeAbsent<::std::string::String>,
-    #[serde(
-        rename = "tag",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub tag: ::runtime::MaybeAbsent<::std::string::String>,
-    #[serde(
-        rename = "filter",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub filter: ::runtime::MaybeAbsent<PostFilter>,
 }
 /// The arguments of `Query.publishedOn`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
+    Debug,
+    Clone,
+    PartialEq,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct QueryPublishedOnArgs {
-    #[serde(rename = "date")]
     pub date: Date,
 }
 /// Resolves the fields that take arguments or return objects, of `Author`.
@@ -518,45 +450,93 @@ pub async fn execute<R: Resolvers>(
 }
 #[allow(deprecated)]
 mod glue {
+    use ::runtime::apollo_compiler::resolvers::{
+        AsyncObjectValue, AsyncResolvedValue, ExecutionError, ResolveInfo,
+    };
+    use ::runtime::exec::ExecContext;
+    use ::runtime::futures::future::BoxFuture;
+    use ::runtime::response::JsonValue;
+    type Resolved<'a> = ::std::result::Result<AsyncResolvedValue<'a>, ExecutionError>;
+    #[allow(dead_code)]
+    /// A leaf value (scalar or enum, as JSON) of a type with `lists` list wrappers, as apollo-compiler wants
+    /// it: lists as `List`, everything else (including null, and arrays inside a JSON scalar) as `Leaf`.
+    fn leaves<'a>(value: JsonValue, lists: usize) -> AsyncResolvedValue<'a> {
+        match value {
+            JsonValue::Array(items) if lists > 0 => {
+                AsyncResolvedValue::List(
+                    Box::pin(
+                        ::runtime::futures::stream::iter(
+                            items
+                                .into_iter()
+                                .map(move |item| Ok(leaves(item, lists - 1))),
+                        ),
+                    ),
+                )
+            }
+            value => AsyncResolvedValue::Leaf(value),
+        }
+    }
+    #[allow(dead_code)]
+    /// A leaf value of a field.
+    fn leaf<'a, T: ::runtime::serde::Serialize + ?Sized>(
+        ctx: &ExecContext,
+        value: &T,
+        lists: usize,
+    ) -> Resolved<'a> {
+        ctx.leaf(value).map(|json| leaves(json, lists))
+    }
+    /// A nullable value: null, or what `f` makes of it.
+    #[allow(dead_code)]
+    fn nullable<'a, T>(
+        value: ::std::option::Option<T>,
+        f: impl FnOnce(T) -> Resolved<'a>,
+    ) -> Resolved<'a> {
+        match value {
+            Some(value) => f(value),
+            None => Ok(AsyncResolvedValue::null()),
+        }
+    }
+    /// A list, each item as `f` makes it.
+    #[allow(dead_code)]
+    fn list<'a, T: Send + 'a>(
+        items: ::std::vec::Vec<T>,
+        f: impl FnMut(T) -> Resolved<'a> + Send + 'a,
+    ) -> Resolved<'a> {
+        Ok(
+            AsyncResolvedValue::List(
+                Box::pin(::runtime::futures::stream::iter(items.into_iter().map(f))),
+            ),
+        )
+    }
     pub(super) struct AuthorObject<'r, R> {
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
         pub(super) value: crate::e2e::blog::AuthorRecord,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for AuthorObject<'_, R> {
+    impl<'r, R: super::Resolvers> AuthorObject<'r, R> {
+        fn resolved(
+            resolvers: &'r R,
+            ctx: &'r ExecContext,
+            value: crate::e2e::blog::AuthorRecord,
+        ) -> Resolved<'r> {
+            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
+        }
+    }
+    impl<R: super::Resolvers> AsyncObjectValue for AuthorObject<'_, R> {
         fn type_name(&self) -> &str {
             "Author"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 let data: &super::Author = ::runtime::exec::ObjectData::data(
                     &self.value,
                 );
                 match info.field_name() {
-                    "id" => {
-                        self.ctx
-                            .leaf(&&data.id)
-                            .map(
-                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                            )
-                    }
-                    "name" => {
-                        self.ctx
-                            .leaf(&&data.name)
-                            .map(
-                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                            )
-                    }
+                    "id" => leaf(self.ctx, &data.id, 0),
+                    "name" => leaf(self.ctx, &data.name, 0),
                     "posts" => {
                         let args: super::AuthorPostsArgs = self.ctx.arguments(info)?;
                         let value = super::AuthorResolvers::posts(
@@ -566,66 +546,42 @@ mod glue {
                             )
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        ::std::result::Result::Ok(
-                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                ::std::boxed::Box::pin(
-                                    ::runtime::futures::stream::iter(
-                                        (value)
-                                            .into_iter()
-                                            .map(move |v| ::std::result::Result::Ok(
-                                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(PostObject {
-                                                    resolvers: self.resolvers,
-                                                    ctx: self.ctx,
-                                                    value: v,
-                                                }),
-                                            )),
-                                    ),
-                                ),
-                            ),
+                        list(
+                            value,
+                            move |v| PostObject::resolved(self.resolvers, self.ctx, v),
                         )
                     }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
-                            ),
-                        )
-                    }
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }
     }
     pub(super) struct CommentObject<'r, R> {
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
         pub(super) value: super::Comment,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for CommentObject<'_, R> {
+    impl<'r, R: super::Resolvers> CommentObject<'r, R> {
+        fn resolved(
+            resolvers: &'r R,
+            ctx: &'r ExecContext,
+            value: super::Comment,
+        ) -> Resolved<'r> {
+            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
+        }
+    }
+    impl<R: super::Resolvers> AsyncObjectValue for CommentObject<'_, R> {
         fn type_name(&self) -> &str {
             "Comment"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 let data: &super::Comment = &self.value;
                 match info.field_name() {
-                    "id" => {
-                        self.ctx
-                            .leaf(&&data.id)
-                            .map(
-                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                            )
-                    }
+                    "id" => leaf(self.ctx, &data.id, 0),
                     "body" => {
                         let args: super::CommentBodyArgs = self.ctx.arguments(info)?;
                         let value = super::CommentResolvers::body(
@@ -635,11 +591,7 @@ mod glue {
                             )
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        self.ctx
-                            .leaf(&value)
-                            .map(
-                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                            )
+                        leaf(self.ctx, &value, 0)
                     }
                     "note" => {
                         let args: super::CommentNoteArgs = self.ctx.arguments(info)?;
@@ -650,53 +602,26 @@ mod glue {
                             )
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                self.ctx
-                                    .leaf(&v)
-                                    .map(
-                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                    )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
+                        leaf(self.ctx, &value, 0)
                     }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
-                            ),
-                        )
-                    }
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }
     }
     pub(super) struct MutationObject<'r, R> {
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for MutationObject<'_, R> {
+    impl<R: super::Resolvers> AsyncObjectValue for MutationObject<'_, R> {
         fn type_name(&self) -> &str {
             "Mutation"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 match info.field_name() {
                     "updatePost" => {
                         let args: super::MutationUpdatePostArgs = self
@@ -708,100 +633,42 @@ mod glue {
                             )
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        ::std::result::Result::Ok(
-                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(PostObject {
-                                resolvers: self.resolvers,
-                                ctx: self.ctx,
-                                value,
-                            }),
-                        )
+                        PostObject::resolved(self.resolvers, self.ctx, value)
                     }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
-                            ),
-                        )
-                    }
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }
     }
     pub(super) struct PostObject<'r, R> {
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
         pub(super) value: super::Post,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for PostObject<'_, R> {
+    impl<'r, R: super::Resolvers> PostObject<'r, R> {
+        fn resolved(
+            resolvers: &'r R,
+            ctx: &'r ExecContext,
+            value: super::Post,
+        ) -> Resolved<'r> {
+            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
+        }
+    }
+    impl<R: super::Resolvers> AsyncObjectValue for PostObject<'_, R> {
         fn type_name(&self) -> &str {
             "Post"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 let data: &super::Post = &self.value;
                 match info.field_name() {
-                    "id" => {
-                        self.ctx
-                            .leaf(&&data.id)
-                            .map(
-                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                            )
-                    }
-                    "title" => {
-                        self.ctx
-                            .leaf(&&data.title)
-                            .map(
-                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                            )
-                    }
-                    "published" => {
-                        match &data.published {
-                            ::std::option::Option::Some(v) => {
-                                self.ctx
-                                    .leaf(&v)
-                                    .map(
-                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                    )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
-                    }
-                    "tags" => {
-                        ::std::result::Result::Ok(
-                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                ::std::boxed::Box::pin(
-                                    ::runtime::futures::stream::iter(
-                                        data
-                                            .tags
-                                            .iter()
-                                            .map(move |v| {
-                                                self
-                                                    .ctx
-                                                    .leaf(&v)
-                                                    .map(
-                                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                                    )
-                                            }),
-                                    ),
-                                ),
-                            ),
-                        )
-                    }
+                    "id" => leaf(self.ctx, &data.id, 0),
+                    "title" => leaf(self.ctx, &data.title, 0),
+                    "published" => leaf(self.ctx, &data.published, 0),
+                    "tags" => leaf(self.ctx, &data.tags, 1),
                     "author" => {
                         let value = super::PostResolvers::author(
                                 self.resolvers,
@@ -809,13 +676,7 @@ mod glue {
                             )
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        ::std::result::Result::Ok(
-                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(AuthorObject {
-                                resolvers: self.resolvers,
-                                ctx: self.ctx,
-                                value,
-                            }),
-                        )
+                        AuthorObject::resolved(self.resolvers, self.ctx, value)
                     }
                     "comments" => {
                         let args: super::PostCommentsArgs = self.ctx.arguments(info)?;
@@ -826,100 +687,48 @@ mod glue {
                             )
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        ::std::result::Result::Ok(
-                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                ::std::boxed::Box::pin(
-                                    ::runtime::futures::stream::iter(
-                                        (value)
-                                            .into_iter()
-                                            .map(move |v| ::std::result::Result::Ok(
-                                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(CommentObject {
-                                                    resolvers: self.resolvers,
-                                                    ctx: self.ctx,
-                                                    value: v,
-                                                }),
-                                            )),
-                                    ),
-                                ),
-                            ),
+                        list(
+                            value,
+                            move |v| CommentObject::resolved(self.resolvers, self.ctx, v),
                         )
                     }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
-                            ),
-                        )
-                    }
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }
     }
     pub(super) struct QueryObject<'r, R> {
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for QueryObject<'_, R> {
+    impl<R: super::Resolvers> AsyncObjectValue for QueryObject<'_, R> {
         fn type_name(&self) -> &str {
             "Query"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 match info.field_name() {
                     "post" => {
                         let args: super::QueryPostArgs = self.ctx.arguments(info)?;
                         let value = super::QueryResolvers::post(self.resolvers, args)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(PostObject {
-                                        resolvers: self.resolvers,
-                                        ctx: self.ctx,
-                                        value: v,
-                                    }),
-                                )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
+                        nullable(
+                            value,
+                            |v| PostObject::resolved(self.resolvers, self.ctx, v),
+                        )
                     }
                     "posts" => {
                         let args: super::QueryPostsArgs = self.ctx.arguments(info)?;
                         let value = super::QueryResolvers::posts(self.resolvers, args)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        ::std::result::Result::Ok(
-                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                ::std::boxed::Box::pin(
-                                    ::runtime::futures::stream::iter(
-                                        (value)
-                                            .into_iter()
-                                            .map(move |v| ::std::result::Result::Ok(
-                                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(PostObject {
-                                                    resolvers: self.resolvers,
-                                                    ctx: self.ctx,
-                                                    value: v,
-                                                }),
-                                            )),
-                                    ),
-                                ),
-                            ),
+                        list(
+                            value,
+                            move |v| PostObject::resolved(self.resolvers, self.ctx, v),
                         )
                     }
                     "node" => {
@@ -927,66 +736,33 @@ mod glue {
                         let value = super::QueryResolvers::node(self.resolvers, args)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                ::std::result::Result::Ok(
-                                    match v {
-                                        super::Node::Author(v) => {
-                                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(AuthorObject {
-                                                resolvers: self.resolvers,
-                                                ctx: self.ctx,
-                                                value: v,
-                                            })
-                                        }
-                                        super::Node::Post(v) => {
-                                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(PostObject {
-                                                resolvers: self.resolvers,
-                                                ctx: self.ctx,
-                                                value: v,
-                                            })
-                                        }
-                                    },
-                                )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
+                        nullable(
+                            value,
+                            |v| match v {
+                                super::Node::Author(v) => {
+                                    AuthorObject::resolved(self.resolvers, self.ctx, v)
+                                }
+                                super::Node::Post(v) => {
+                                    PostObject::resolved(self.resolvers, self.ctx, v)
+                                }
+                            },
+                        )
                     }
                     "search" => {
                         let args: super::QuerySearchArgs = self.ctx.arguments(info)?;
                         let value = super::QueryResolvers::search(self.resolvers, args)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        ::std::result::Result::Ok(
-                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                ::std::boxed::Box::pin(
-                                    ::runtime::futures::stream::iter(
-                                        (value)
-                                            .into_iter()
-                                            .map(move |v| ::std::result::Result::Ok(
-                                                match v {
-                                                    super::SearchResult::Author(v) => {
-                                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(AuthorObject {
-                                                            resolvers: self.resolvers,
-                                                            ctx: self.ctx,
-                                                            value: v,
-                                                        })
-                                                    }
-                                                    super::SearchResult::Post(v) => {
-                                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(PostObject {
-                                                            resolvers: self.resolvers,
-                                                            ctx: self.ctx,
-                                                            value: v,
-                                                        })
-                                                    }
-                                                },
-                                            )),
-                                    ),
-                                ),
-                            ),
+                        list(
+                            value,
+                            move |v| match v {
+                                super::SearchResult::Author(v) => {
+                                    AuthorObject::resolved(self.resolvers, self.ctx, v)
+                                }
+                                super::SearchResult::Post(v) => {
+                                    PostObject::resolved(self.resolvers, self.ctx, v)
+                                }
+                            },
                         )
                     }
                     "seen" => {
@@ -994,13 +770,7 @@ mod glue {
                         let value = super::QueryResolvers::seen(self.resolvers, args)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        ::std::result::Result::Ok(
-                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(SeenObject {
-                                resolvers: self.resolvers,
-                                ctx: self.ctx,
-                                value,
-                            }),
-                        )
+                        SeenObject::resolved(self.resolvers, self.ctx, value)
                     }
                     "publishedOn" => {
                         let args: super::QueryPublishedOnArgs = self
@@ -1012,70 +782,27 @@ mod glue {
                             )
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                        ::std::boxed::Box::pin(
-                                            ::runtime::futures::stream::iter(
-                                                (v)
-                                                    .into_iter()
-                                                    .map(move |v| ::std::result::Result::Ok(
-                                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(PostObject {
-                                                            resolvers: self.resolvers,
-                                                            ctx: self.ctx,
-                                                            value: v,
-                                                        }),
-                                                    )),
-                                            ),
-                                        ),
-                                    ),
-                                )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
+                        nullable(
+                            value,
+                            |v| list(
+                                v,
+                                move |v| PostObject::resolved(self.resolvers, self.ctx, v),
+                            ),
+                        )
                     }
                     "broken" => {
                         let value = super::QueryResolvers::broken(self.resolvers)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                self.ctx
-                                    .leaf(&v)
-                                    .map(
-                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                    )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
+                        leaf(self.ctx, &value, 0)
                     }
                     "fatal" => {
                         let value = super::QueryResolvers::fatal(self.resolvers)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        self.ctx
-                            .leaf(&value)
-                            .map(
-                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                            )
+                        leaf(self.ctx, &value, 0)
                     }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
-                            ),
-                        )
-                    }
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }
@@ -1083,56 +810,33 @@ mod glue {
     pub(super) struct SeenObject<'r, R> {
         #[allow(dead_code)]
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
         pub(super) value: super::Seen,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for SeenObject<'_, R> {
+    impl<'r, R: super::Resolvers> SeenObject<'r, R> {
+        fn resolved(
+            resolvers: &'r R,
+            ctx: &'r ExecContext,
+            value: super::Seen,
+        ) -> Resolved<'r> {
+            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
+        }
+    }
+    impl<R: super::Resolvers> AsyncObjectValue for SeenObject<'_, R> {
         fn type_name(&self) -> &str {
             "Seen"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 let data: &super::Seen = &self.value;
                 match info.field_name() {
-                    "title" => {
-                        self.ctx
-                            .leaf(&&data.title)
-                            .map(
-                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                            )
-                    }
-                    "tag" => {
-                        self.ctx
-                            .leaf(&&data.tag)
-                            .map(
-                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                            )
-                    }
-                    "nested" => {
-                        self.ctx
-                            .leaf(&&data.nested)
-                            .map(
-                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                            )
-                    }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
-                            ),
-                        )
-                    }
+                    "title" => leaf(self.ctx, &data.title, 0),
+                    "tag" => leaf(self.ctx, &data.tag, 0),
+                    "nested" => leaf(self.ctx, &data.nested, 0),
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }

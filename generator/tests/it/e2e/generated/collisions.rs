@@ -18,14 +18,14 @@ pub static RULES: ::runtime::rules::ApiRules = ::runtime::rules::ApiRules {
     fields: &[],
 };
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
@@ -53,10 +53,10 @@ impl ::std::fmt::Display for Sdl {
 ///
 /// Resolved by `EmployeeResolvers_`: `manager`, `object`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
@@ -68,149 +68,130 @@ pub struct Employee {
     pub foo_bar_: ::std::option::Option<::std::string::String>,
 }
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct EmployeeObject {
-    #[serde(rename = "id")]
     pub id: ::runtime::Id,
 }
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct EmployeeResolvers {
-    #[serde(rename = "x")]
     pub x: ::std::option::Option<i32>,
 }
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct FooBar {
-    #[serde(rename = "x")]
     pub x: ::std::option::Option<i32>,
 }
 /// Both camel-case to `FooBar`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct FooBar_ {
-    #[serde(rename = "x")]
     pub x: ::std::option::Option<i32>,
 }
 /// Takes the name the arguments of `Query.employee` would get.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct QueryEmployeeArgs {
-    #[serde(rename = "id")]
     pub id: ::runtime::Id,
 }
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct QueryEmployeesArgs {
-    #[serde(rename = "first")]
     pub first: ::std::option::Option<i32>,
 }
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct Glue {
-    #[serde(
-        rename = "x",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub x: ::runtime::MaybeAbsent<i32>,
 }
 /// The arguments of `Employee.manager`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct EmployeeManagerArgs {
-    #[serde(
-        rename = "depth",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub depth: ::runtime::MaybeAbsent<i32>,
 }
 /// The arguments of `Query.employee`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
+    Debug,
+    Clone,
+    PartialEq,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct QueryEmployeeArgs_ {
-    #[serde(rename = "id")]
     pub id: ::runtime::Id,
 }
 /// The arguments of `Query.employees`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct QueryEmployeesArgs_ {
-    #[serde(
-        rename = "first",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub first: ::runtime::MaybeAbsent<i32>,
 }
 /// Resolves the fields that take arguments or return objects, of `Employee`.
@@ -310,61 +291,91 @@ pub async fn execute<R: Resolvers>(
 }
 #[allow(deprecated)]
 mod glue {
+    use ::runtime::apollo_compiler::resolvers::{
+        AsyncObjectValue, AsyncResolvedValue, ExecutionError, ResolveInfo,
+    };
+    use ::runtime::exec::ExecContext;
+    use ::runtime::futures::future::BoxFuture;
+    use ::runtime::response::JsonValue;
+    type Resolved<'a> = ::std::result::Result<AsyncResolvedValue<'a>, ExecutionError>;
+    #[allow(dead_code)]
+    /// A leaf value (scalar or enum, as JSON) of a type with `lists` list wrappers, as apollo-compiler wants
+    /// it: lists as `List`, everything else (including null, and arrays inside a JSON scalar) as `Leaf`.
+    fn leaves<'a>(value: JsonValue, lists: usize) -> AsyncResolvedValue<'a> {
+        match value {
+            JsonValue::Array(items) if lists > 0 => {
+                AsyncResolvedValue::List(
+                    Box::pin(
+                        ::runtime::futures::stream::iter(
+                            items
+                                .into_iter()
+                                .map(move |item| Ok(leaves(item, lists - 1))),
+                        ),
+                    ),
+                )
+            }
+            value => AsyncResolvedValue::Leaf(value),
+        }
+    }
+    #[allow(dead_code)]
+    /// A leaf value of a field.
+    fn leaf<'a, T: ::runtime::serde::Serialize + ?Sized>(
+        ctx: &ExecContext,
+        value: &T,
+        lists: usize,
+    ) -> Resolved<'a> {
+        ctx.leaf(value).map(|json| leaves(json, lists))
+    }
+    /// A nullable value: null, or what `f` makes of it.
+    #[allow(dead_code)]
+    fn nullable<'a, T>(
+        value: ::std::option::Option<T>,
+        f: impl FnOnce(T) -> Resolved<'a>,
+    ) -> Resolved<'a> {
+        match value {
+            Some(value) => f(value),
+            None => Ok(AsyncResolvedValue::null()),
+        }
+    }
+    /// A list, each item as `f` makes it.
+    #[allow(dead_code)]
+    fn list<'a, T: Send + 'a>(
+        items: ::std::vec::Vec<T>,
+        f: impl FnMut(T) -> Resolved<'a> + Send + 'a,
+    ) -> Resolved<'a> {
+        Ok(
+            AsyncResolvedValue::List(
+                Box::pin(::runtime::futures::stream::iter(items.into_iter().map(f))),
+            ),
+        )
+    }
     pub(super) struct EmployeeObject<'r, R> {
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
         pub(super) value: super::Employee,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for EmployeeObject<'_, R> {
+    impl<'r, R: super::Resolvers> EmployeeObject<'r, R> {
+        fn resolved(
+            resolvers: &'r R,
+            ctx: &'r ExecContext,
+            value: super::Employee,
+        ) -> Resolved<'r> {
+            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
+        }
+    }
+    impl<R: super::Resolvers> AsyncObjectValue for EmployeeObject<'_, R> {
         fn type_name(&self) -> &str {
             "Employee"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 let data: &super::Employee = &self.value;
                 match info.field_name() {
-                    "fooBar" => {
-                        match &data.foo_bar {
-                            ::std::option::Option::Some(v) => {
-                                self.ctx
-                                    .leaf(&v)
-                                    .map(
-                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                    )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
-                    }
-                    "foo_bar" => {
-                        match &data.foo_bar_ {
-                            ::std::option::Option::Some(v) => {
-                                self.ctx
-                                    .leaf(&v)
-                                    .map(
-                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                    )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
-                    }
+                    "fooBar" => leaf(self.ctx, &data.foo_bar, 0),
+                    "foo_bar" => leaf(self.ctx, &data.foo_bar_, 0),
                     "manager" => {
                         let args: super::EmployeeManagerArgs = self.ctx.arguments(info)?;
                         let value = super::EmployeeResolvers_::manager(
@@ -374,22 +385,10 @@ mod glue {
                             )
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(EmployeeObject {
-                                        resolvers: self.resolvers,
-                                        ctx: self.ctx,
-                                        value: v,
-                                    }),
-                                )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
+                        nullable(
+                            value,
+                            |v| EmployeeObject::resolved(self.resolvers, self.ctx, v),
+                        )
                     }
                     "object" => {
                         let value = super::EmployeeResolvers_::object(
@@ -398,31 +397,16 @@ mod glue {
                             )
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(EmployeeObjectObject {
-                                        resolvers: self.resolvers,
-                                        ctx: self.ctx,
-                                        value: v,
-                                    }),
-                                )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
-                    }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
+                        nullable(
+                            value,
+                            |v| EmployeeObjectObject::resolved(
+                                self.resolvers,
+                                self.ctx,
+                                v,
                             ),
                         )
                     }
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }
@@ -430,42 +414,31 @@ mod glue {
     pub(super) struct EmployeeObjectObject<'r, R> {
         #[allow(dead_code)]
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
         pub(super) value: super::EmployeeObject,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for EmployeeObjectObject<'_, R> {
+    impl<'r, R: super::Resolvers> EmployeeObjectObject<'r, R> {
+        fn resolved(
+            resolvers: &'r R,
+            ctx: &'r ExecContext,
+            value: super::EmployeeObject,
+        ) -> Resolved<'r> {
+            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
+        }
+    }
+    impl<R: super::Resolvers> AsyncObjectValue for EmployeeObjectObject<'_, R> {
         fn type_name(&self) -> &str {
             "EmployeeObject"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 let data: &super::EmployeeObject = &self.value;
                 match info.field_name() {
-                    "id" => {
-                        self.ctx
-                            .leaf(&&data.id)
-                            .map(
-                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                            )
-                    }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
-                            ),
-                        )
-                    }
+                    "id" => leaf(self.ctx, &data.id, 0),
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }
@@ -473,51 +446,31 @@ mod glue {
     pub(super) struct EmployeeResolversObject<'r, R> {
         #[allow(dead_code)]
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
         pub(super) value: super::EmployeeResolvers,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for EmployeeResolversObject<'_, R> {
+    impl<'r, R: super::Resolvers> EmployeeResolversObject<'r, R> {
+        fn resolved(
+            resolvers: &'r R,
+            ctx: &'r ExecContext,
+            value: super::EmployeeResolvers,
+        ) -> Resolved<'r> {
+            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
+        }
+    }
+    impl<R: super::Resolvers> AsyncObjectValue for EmployeeResolversObject<'_, R> {
         fn type_name(&self) -> &str {
             "EmployeeResolvers"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 let data: &super::EmployeeResolvers = &self.value;
                 match info.field_name() {
-                    "x" => {
-                        match &data.x {
-                            ::std::option::Option::Some(v) => {
-                                self.ctx
-                                    .leaf(&v)
-                                    .map(
-                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                    )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
-                    }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
-                            ),
-                        )
-                    }
+                    "x" => leaf(self.ctx, &data.x, 0),
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }
@@ -525,51 +478,31 @@ mod glue {
     pub(super) struct FooBarObject<'r, R> {
         #[allow(dead_code)]
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
         pub(super) value: super::FooBar,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for FooBarObject<'_, R> {
+    impl<'r, R: super::Resolvers> FooBarObject<'r, R> {
+        fn resolved(
+            resolvers: &'r R,
+            ctx: &'r ExecContext,
+            value: super::FooBar,
+        ) -> Resolved<'r> {
+            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
+        }
+    }
+    impl<R: super::Resolvers> AsyncObjectValue for FooBarObject<'_, R> {
         fn type_name(&self) -> &str {
             "FooBar"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 let data: &super::FooBar = &self.value;
                 match info.field_name() {
-                    "x" => {
-                        match &data.x {
-                            ::std::option::Option::Some(v) => {
-                                self.ctx
-                                    .leaf(&v)
-                                    .map(
-                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                    )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
-                    }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
-                            ),
-                        )
-                    }
+                    "x" => leaf(self.ctx, &data.x, 0),
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }
@@ -577,154 +510,76 @@ mod glue {
     pub(super) struct FooBarObject_<'r, R> {
         #[allow(dead_code)]
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
         pub(super) value: super::FooBar_,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for FooBarObject_<'_, R> {
+    impl<'r, R: super::Resolvers> FooBarObject_<'r, R> {
+        fn resolved(
+            resolvers: &'r R,
+            ctx: &'r ExecContext,
+            value: super::FooBar_,
+        ) -> Resolved<'r> {
+            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
+        }
+    }
+    impl<R: super::Resolvers> AsyncObjectValue for FooBarObject_<'_, R> {
         fn type_name(&self) -> &str {
             "Foo_Bar"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 let data: &super::FooBar_ = &self.value;
                 match info.field_name() {
-                    "x" => {
-                        match &data.x {
-                            ::std::option::Option::Some(v) => {
-                                self.ctx
-                                    .leaf(&v)
-                                    .map(
-                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                    )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
-                    }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
-                            ),
-                        )
-                    }
+                    "x" => leaf(self.ctx, &data.x, 0),
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }
     }
     pub(super) struct QueryObject<'r, R> {
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for QueryObject<'_, R> {
+    impl<R: super::Resolvers> AsyncObjectValue for QueryObject<'_, R> {
         fn type_name(&self) -> &str {
             "Query"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 match info.field_name() {
                     "fooBar" => {
                         let value = super::QueryResolvers::foo_bar(self.resolvers)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                self.ctx
-                                    .leaf(&v)
-                                    .map(
-                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                    )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
+                        leaf(self.ctx, &value, 0)
                     }
                     "foo_bar" => {
                         let value = super::QueryResolvers::foo_bar_(self.resolvers)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                self.ctx
-                                    .leaf(&v)
-                                    .map(
-                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                    )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
+                        leaf(self.ctx, &value, 0)
                     }
                     "FooBar" => {
                         let value = super::QueryResolvers::foo_bar__(self.resolvers)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                self.ctx
-                                    .leaf(&v)
-                                    .map(
-                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                    )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
+                        leaf(self.ctx, &value, 0)
                     }
                     "employee" => {
                         let args: super::QueryEmployeeArgs_ = self.ctx.arguments(info)?;
                         let value = super::QueryResolvers::employee(self.resolvers, args)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(EmployeeObject {
-                                        resolvers: self.resolvers,
-                                        ctx: self.ctx,
-                                        value: v,
-                                    }),
-                                )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
+                        nullable(
+                            value,
+                            |v| EmployeeObject::resolved(self.resolvers, self.ctx, v),
+                        )
                     }
                     "employees" => {
                         let args: super::QueryEmployeesArgs_ = self.ctx.arguments(info)?;
@@ -734,21 +589,12 @@ mod glue {
                             )
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        ::std::result::Result::Ok(
-                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                ::std::boxed::Box::pin(
-                                    ::runtime::futures::stream::iter(
-                                        (value)
-                                            .into_iter()
-                                            .map(move |v| ::std::result::Result::Ok(
-                                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(EmployeeObject {
-                                                    resolvers: self.resolvers,
-                                                    ctx: self.ctx,
-                                                    value: v,
-                                                }),
-                                            )),
-                                    ),
-                                ),
+                        list(
+                            value,
+                            move |v| EmployeeObject::resolved(
+                                self.resolvers,
+                                self.ctx,
+                                v,
                             ),
                         )
                     }
@@ -756,48 +602,15 @@ mod glue {
                         let value = super::QueryResolvers::engine(self.resolvers)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                self.ctx
-                                    .leaf(&v)
-                                    .map(
-                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                    )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
+                        leaf(self.ctx, &value, 0)
                     }
                     "execute" => {
                         let value = super::QueryResolvers::execute(self.resolvers)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                self.ctx
-                                    .leaf(&v)
-                                    .map(
-                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                    )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
+                        leaf(self.ctx, &value, 0)
                     }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
-                            ),
-                        )
-                    }
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }
@@ -805,42 +618,31 @@ mod glue {
     pub(super) struct QueryEmployeeArgsObject<'r, R> {
         #[allow(dead_code)]
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
         pub(super) value: super::QueryEmployeeArgs,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for QueryEmployeeArgsObject<'_, R> {
+    impl<'r, R: super::Resolvers> QueryEmployeeArgsObject<'r, R> {
+        fn resolved(
+            resolvers: &'r R,
+            ctx: &'r ExecContext,
+            value: super::QueryEmployeeArgs,
+        ) -> Resolved<'r> {
+            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
+        }
+    }
+    impl<R: super::Resolvers> AsyncObjectValue for QueryEmployeeArgsObject<'_, R> {
         fn type_name(&self) -> &str {
             "QueryEmployeeArgs"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 let data: &super::QueryEmployeeArgs = &self.value;
                 match info.field_name() {
-                    "id" => {
-                        self.ctx
-                            .leaf(&&data.id)
-                            .map(
-                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                            )
-                    }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
-                            ),
-                        )
-                    }
+                    "id" => leaf(self.ctx, &data.id, 0),
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }
@@ -848,51 +650,31 @@ mod glue {
     pub(super) struct QueryEmployeesArgsObject<'r, R> {
         #[allow(dead_code)]
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
         pub(super) value: super::QueryEmployeesArgs,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for QueryEmployeesArgsObject<'_, R> {
+    impl<'r, R: super::Resolvers> QueryEmployeesArgsObject<'r, R> {
+        fn resolved(
+            resolvers: &'r R,
+            ctx: &'r ExecContext,
+            value: super::QueryEmployeesArgs,
+        ) -> Resolved<'r> {
+            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
+        }
+    }
+    impl<R: super::Resolvers> AsyncObjectValue for QueryEmployeesArgsObject<'_, R> {
         fn type_name(&self) -> &str {
             "QueryEmployeesArgs"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 let data: &super::QueryEmployeesArgs = &self.value;
                 match info.field_name() {
-                    "first" => {
-                        match &data.first {
-                            ::std::option::Option::Some(v) => {
-                                self.ctx
-                                    .leaf(&v)
-                                    .map(
-                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                    )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
-                    }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
-                            ),
-                        )
-                    }
+                    "first" => leaf(self.ctx, &data.first, 0),
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }

@@ -18,14 +18,14 @@ pub static RULES: ::runtime::rules::ApiRules = ::runtime::rules::ApiRules {
     fields: &[],
 };
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
@@ -62,14 +62,14 @@ impl ::std::fmt::Display for EmploymentType {
 }
 /// Wire names are kept; Rust names are UpperCamelCase, with collisions resolved by a trailing `_`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
@@ -119,42 +119,32 @@ impl ::std::fmt::Display for Role {
     }
 }
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct Member {
-    #[serde(rename = "role")]
     pub role: ::std::option::Option<Role>,
-    #[serde(rename = "kinds")]
     pub kinds: ::std::vec::Vec<EmploymentType>,
 }
 /// The arguments of `Query.roles`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct QueryRolesArgs {
-    #[serde(
-        rename = "only",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub only: ::runtime::MaybeAbsent<::std::vec::Vec<Role>>,
-    #[serde(
-        rename = "kind",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub kind: ::runtime::MaybeAbsent<EmploymentType>,
 }
 /// Resolves the fields of `Query`.
@@ -214,169 +204,134 @@ pub async fn execute<R: Resolvers>(
 }
 #[allow(deprecated)]
 mod glue {
+    use ::runtime::apollo_compiler::resolvers::{
+        AsyncObjectValue, AsyncResolvedValue, ExecutionError, ResolveInfo,
+    };
+    use ::runtime::exec::ExecContext;
+    use ::runtime::futures::future::BoxFuture;
+    use ::runtime::response::JsonValue;
+    type Resolved<'a> = ::std::result::Result<AsyncResolvedValue<'a>, ExecutionError>;
+    #[allow(dead_code)]
+    /// A leaf value (scalar or enum, as JSON) of a type with `lists` list wrappers, as apollo-compiler wants
+    /// it: lists as `List`, everything else (including null, and arrays inside a JSON scalar) as `Leaf`.
+    fn leaves<'a>(value: JsonValue, lists: usize) -> AsyncResolvedValue<'a> {
+        match value {
+            JsonValue::Array(items) if lists > 0 => {
+                AsyncResolvedValue::List(
+                    Box::pin(
+                        ::runtime::futures::stream::iter(
+                            items
+                                .into_iter()
+                                .map(move |item| Ok(leaves(item, lists - 1))),
+                        ),
+                    ),
+                )
+            }
+            value => AsyncResolvedValue::Leaf(value),
+        }
+    }
+    #[allow(dead_code)]
+    /// A leaf value of a field.
+    fn leaf<'a, T: ::runtime::serde::Serialize + ?Sized>(
+        ctx: &ExecContext,
+        value: &T,
+        lists: usize,
+    ) -> Resolved<'a> {
+        ctx.leaf(value).map(|json| leaves(json, lists))
+    }
+    /// A nullable value: null, or what `f` makes of it.
+    #[allow(dead_code)]
+    fn nullable<'a, T>(
+        value: ::std::option::Option<T>,
+        f: impl FnOnce(T) -> Resolved<'a>,
+    ) -> Resolved<'a> {
+        match value {
+            Some(value) => f(value),
+            None => Ok(AsyncResolvedValue::null()),
+        }
+    }
+    /// A list, each item as `f` makes it.
+    #[allow(dead_code)]
+    fn list<'a, T: Send + 'a>(
+        items: ::std::vec::Vec<T>,
+        f: impl FnMut(T) -> Resolved<'a> + Send + 'a,
+    ) -> Resolved<'a> {
+        Ok(
+            AsyncResolvedValue::List(
+                Box::pin(::runtime::futures::stream::iter(items.into_iter().map(f))),
+            ),
+        )
+    }
     pub(super) struct MemberObject<'r, R> {
         #[allow(dead_code)]
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
         pub(super) value: super::Member,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for MemberObject<'_, R> {
+    impl<'r, R: super::Resolvers> MemberObject<'r, R> {
+        fn resolved(
+            resolvers: &'r R,
+            ctx: &'r ExecContext,
+            value: super::Member,
+        ) -> Resolved<'r> {
+            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
+        }
+    }
+    impl<R: super::Resolvers> AsyncObjectValue for MemberObject<'_, R> {
         fn type_name(&self) -> &str {
             "Member"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 let data: &super::Member = &self.value;
                 match info.field_name() {
-                    "role" => {
-                        match &data.role {
-                            ::std::option::Option::Some(v) => {
-                                self.ctx
-                                    .leaf(&v)
-                                    .map(
-                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                    )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
-                    }
-                    "kinds" => {
-                        ::std::result::Result::Ok(
-                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                ::std::boxed::Box::pin(
-                                    ::runtime::futures::stream::iter(
-                                        data
-                                            .kinds
-                                            .iter()
-                                            .map(move |v| {
-                                                self
-                                                    .ctx
-                                                    .leaf(&v)
-                                                    .map(
-                                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                                    )
-                                            }),
-                                    ),
-                                ),
-                            ),
-                        )
-                    }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
-                            ),
-                        )
-                    }
+                    "role" => leaf(self.ctx, &data.role, 0),
+                    "kinds" => leaf(self.ctx, &data.kinds, 1),
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }
     }
     pub(super) struct QueryObject<'r, R> {
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for QueryObject<'_, R> {
+    impl<R: super::Resolvers> AsyncObjectValue for QueryObject<'_, R> {
         fn type_name(&self) -> &str {
             "Query"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 match info.field_name() {
                     "role" => {
                         let value = super::QueryResolvers::role(self.resolvers)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        self.ctx
-                            .leaf(&value)
-                            .map(
-                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                            )
+                        leaf(self.ctx, &value, 0)
                     }
                     "roles" => {
                         let args: super::QueryRolesArgs = self.ctx.arguments(info)?;
                         let value = super::QueryResolvers::roles(self.resolvers, args)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        ::std::result::Result::Ok(
-                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                ::std::boxed::Box::pin(
-                                    ::runtime::futures::stream::iter(
-                                        (value)
-                                            .into_iter()
-                                            .map(move |v| match v {
-                                                ::std::option::Option::Some(v) => {
-                                                    self.ctx
-                                                        .leaf(&v)
-                                                        .map(
-                                                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                                        )
-                                                }
-                                                ::std::option::Option::None => {
-                                                    ::std::result::Result::Ok(
-                                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                                    )
-                                                }
-                                            }),
-                                    ),
-                                ),
-                            ),
-                        )
+                        leaf(self.ctx, &value, 1)
                     }
                     "member" => {
                         let value = super::QueryResolvers::member(self.resolvers)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(MemberObject {
-                                        resolvers: self.resolvers,
-                                        ctx: self.ctx,
-                                        value: v,
-                                    }),
-                                )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
-                    }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
-                            ),
+                        nullable(
+                            value,
+                            |v| MemberObject::resolved(self.resolvers, self.ctx, v),
                         )
                     }
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }

@@ -19,14 +19,14 @@ pub static RULES: ::runtime::rules::ApiRules = ::runtime::rules::ApiRules {
 };
 /// An enum whose values are keywords.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::marker::Copy,
-    ::std::cmp::PartialEq,
-    ::std::cmp::Eq,
-    ::std::hash::Hash,
-    ::std::cmp::PartialOrd,
-    ::std::cmp::Ord,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
@@ -67,94 +67,75 @@ impl ::std::fmt::Display for Async {
 }
 /// A type named like the trait every schema gets.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct Resolvers_ {
-    #[serde(rename = "impl")]
     pub r#impl: ::std::option::Option<bool>,
 }
 /// A type named `Self`.
 ///
 /// Resolved by `SelfResolvers`: `move`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct Self_ {
-    #[serde(rename = "loop")]
     pub r#loop: i32,
     #[serde(rename = "super")]
     pub super_: ::std::option::Option<::std::string::String>,
 }
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct Where {
-    #[serde(
-        rename = "for",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub r#for: ::runtime::MaybeAbsent<i32>,
-    #[serde(
-        rename = "mod",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub r#mod: ::runtime::MaybeAbsent<::std::boxed::Box<Where>>,
 }
 /// The arguments of `Mutation.let`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
+    Debug,
+    Clone,
+    PartialEq,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct MutationLetArgs {
-    #[serde(rename = "while")]
     pub r#while: Where,
 }
 /// The arguments of `Query.match`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct QueryMatchArgs {
-    #[serde(
-        rename = "in",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub r#in: ::runtime::MaybeAbsent<::std::string::String>,
-    #[serde(
-        rename = "where",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub r#where: ::runtime::MaybeAbsent<i32>,
     #[serde(
         rename = "self",
@@ -165,20 +146,16 @@ pub struct QueryMatchArgs {
 }
 /// The arguments of `Self.move`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct SelfMoveArgs {
-    #[serde(
-        rename = "ref",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub r#ref: ::runtime::MaybeAbsent<i32>,
 }
 /// Resolves the fields of `Mutation`.
@@ -275,189 +252,142 @@ pub async fn execute<R: Resolvers>(
 }
 #[allow(deprecated)]
 mod glue {
+    use ::runtime::apollo_compiler::resolvers::{
+        AsyncObjectValue, AsyncResolvedValue, ExecutionError, ResolveInfo,
+    };
+    use ::runtime::exec::ExecContext;
+    use ::runtime::futures::future::BoxFuture;
+    use ::runtime::response::JsonValue;
+    type Resolved<'a> = ::std::result::Result<AsyncResolvedValue<'a>, ExecutionError>;
+    #[allow(dead_code)]
+    /// A leaf value (scalar or enum, as JSON) of a type with `lists` list wrappers, as apollo-compiler wants
+    /// it: lists as `List`, everything else (including null, and arrays inside a JSON scalar) as `Leaf`.
+    fn leaves<'a>(value: JsonValue, lists: usize) -> AsyncResolvedValue<'a> {
+        match value {
+            JsonValue::Array(items) if lists > 0 => {
+                AsyncResolvedValue::List(
+                    Box::pin(
+                        ::runtime::futures::stream::iter(
+                            items
+                                .into_iter()
+                                .map(move |item| Ok(leaves(item, lists - 1))),
+                        ),
+                    ),
+                )
+            }
+            value => AsyncResolvedValue::Leaf(value),
+        }
+    }
+    #[allow(dead_code)]
+    /// A leaf value of a field.
+    fn leaf<'a, T: ::runtime::serde::Serialize + ?Sized>(
+        ctx: &ExecContext,
+        value: &T,
+        lists: usize,
+    ) -> Resolved<'a> {
+        ctx.leaf(value).map(|json| leaves(json, lists))
+    }
+    /// A nullable value: null, or what `f` makes of it.
+    #[allow(dead_code)]
+    fn nullable<'a, T>(
+        value: ::std::option::Option<T>,
+        f: impl FnOnce(T) -> Resolved<'a>,
+    ) -> Resolved<'a> {
+        match value {
+            Some(value) => f(value),
+            None => Ok(AsyncResolvedValue::null()),
+        }
+    }
+    /// A list, each item as `f` makes it.
+    #[allow(dead_code)]
+    fn list<'a, T: Send + 'a>(
+        items: ::std::vec::Vec<T>,
+        f: impl FnMut(T) -> Resolved<'a> + Send + 'a,
+    ) -> Resolved<'a> {
+        Ok(
+            AsyncResolvedValue::List(
+                Box::pin(::runtime::futures::stream::iter(items.into_iter().map(f))),
+            ),
+        )
+    }
     pub(super) struct MutationObject<'r, R> {
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for MutationObject<'_, R> {
+    impl<R: super::Resolvers> AsyncObjectValue for MutationObject<'_, R> {
         fn type_name(&self) -> &str {
             "Mutation"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 match info.field_name() {
                     "let" => {
                         let args: super::MutationLetArgs = self.ctx.arguments(info)?;
                         let value = super::MutationResolvers::r#let(self.resolvers, args)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                self.ctx
-                                    .leaf(&v)
-                                    .map(
-                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                    )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
+                        leaf(self.ctx, &value, 0)
                     }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
-                            ),
-                        )
-                    }
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }
     }
     pub(super) struct QueryObject<'r, R> {
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for QueryObject<'_, R> {
+    impl<R: super::Resolvers> AsyncObjectValue for QueryObject<'_, R> {
         fn type_name(&self) -> &str {
             "Query"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 match info.field_name() {
                     "type" => {
                         let value = super::QueryResolvers::r#type(self.resolvers)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                self.ctx
-                                    .leaf(&v)
-                                    .map(
-                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                    )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
+                        leaf(self.ctx, &value, 0)
                     }
                     "self" => {
                         let value = super::QueryResolvers::self_(self.resolvers)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                self.ctx
-                                    .leaf(&v)
-                                    .map(
-                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                    )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
+                        leaf(self.ctx, &value, 0)
                     }
                     "match" => {
                         let args: super::QueryMatchArgs = self.ctx.arguments(info)?;
                         let value = super::QueryResolvers::r#match(self.resolvers, args)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        ::std::result::Result::Ok(
-                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                ::std::boxed::Box::pin(
-                                    ::runtime::futures::stream::iter(
-                                        (value)
-                                            .into_iter()
-                                            .map(move |v| ::std::result::Result::Ok(
-                                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(SelfObject {
-                                                    resolvers: self.resolvers,
-                                                    ctx: self.ctx,
-                                                    value: v,
-                                                }),
-                                            )),
-                                    ),
-                                ),
-                            ),
+                        list(
+                            value,
+                            move |v| SelfObject::resolved(self.resolvers, self.ctx, v),
                         )
                     }
                     "crate" => {
                         let value = super::QueryResolvers::crate_(self.resolvers)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(ResolversObject {
-                                        resolvers: self.resolvers,
-                                        ctx: self.ctx,
-                                        value: v,
-                                    }),
-                                )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
+                        nullable(
+                            value,
+                            |v| ResolversObject::resolved(self.resolvers, self.ctx, v),
+                        )
                     }
                     "fn" => {
                         let value = super::QueryResolvers::r#fn(self.resolvers)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                self.ctx
-                                    .leaf(&v)
-                                    .map(
-                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                    )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
+                        leaf(self.ctx, &value, 0)
                     }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
-                            ),
-                        )
-                    }
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }
@@ -465,101 +395,62 @@ mod glue {
     pub(super) struct ResolversObject<'r, R> {
         #[allow(dead_code)]
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
         pub(super) value: super::Resolvers_,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for ResolversObject<'_, R> {
+    impl<'r, R: super::Resolvers> ResolversObject<'r, R> {
+        fn resolved(
+            resolvers: &'r R,
+            ctx: &'r ExecContext,
+            value: super::Resolvers_,
+        ) -> Resolved<'r> {
+            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
+        }
+    }
+    impl<R: super::Resolvers> AsyncObjectValue for ResolversObject<'_, R> {
         fn type_name(&self) -> &str {
             "Resolvers"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 let data: &super::Resolvers_ = &self.value;
                 match info.field_name() {
-                    "impl" => {
-                        match &data.r#impl {
-                            ::std::option::Option::Some(v) => {
-                                self.ctx
-                                    .leaf(&v)
-                                    .map(
-                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                    )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
-                    }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
-                            ),
-                        )
-                    }
+                    "impl" => leaf(self.ctx, &data.r#impl, 0),
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }
     }
     pub(super) struct SelfObject<'r, R> {
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
         pub(super) value: super::Self_,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for SelfObject<'_, R> {
+    impl<'r, R: super::Resolvers> SelfObject<'r, R> {
+        fn resolved(
+            resolvers: &'r R,
+            ctx: &'r ExecContext,
+            value: super::Self_,
+        ) -> Resolved<'r> {
+            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
+        }
+    }
+    impl<R: super::Resolvers> AsyncObjectValue for SelfObject<'_, R> {
         fn type_name(&self) -> &str {
             "Self"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 let data: &super::Self_ = &self.value;
                 match info.field_name() {
-                    "loop" => {
-                        self.ctx
-                            .leaf(&&data.r#loop)
-                            .map(
-                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                            )
-                    }
-                    "super" => {
-                        match &data.super_ {
-                            ::std::option::Option::Some(v) => {
-                                self.ctx
-                                    .leaf(&v)
-                                    .map(
-                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                    )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
-                    }
+                    "loop" => leaf(self.ctx, &data.r#loop, 0),
+                    "super" => leaf(self.ctx, &data.super_, 0),
                     "move" => {
                         let args: super::SelfMoveArgs = self.ctx.arguments(info)?;
                         let value = super::SelfResolvers::r#move(
@@ -569,29 +460,9 @@ mod glue {
                             )
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                self.ctx
-                                    .leaf(&v)
-                                    .map(
-                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                    )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
+                        leaf(self.ctx, &value, 0)
                     }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
-                            ),
-                        )
-                    }
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }

@@ -18,79 +18,54 @@ pub static RULES: ::runtime::rules::ApiRules = ::runtime::rules::ApiRules {
     fields: &[],
 };
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
-    ::std::default::Default,
+    Debug,
+    Clone,
+    PartialEq,
+    Default,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct Point {
-    #[serde(rename = "x")]
     pub x: i32,
-    #[serde(rename = "tags")]
     pub tags: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    #[serde(rename = "matrix")]
     pub matrix: ::std::vec::Vec<
         ::std::option::Option<::std::vec::Vec<::std::option::Option<f64>>>,
     >,
 }
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
+    Debug,
+    Clone,
+    PartialEq,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct GridFilter {
-    #[serde(
-        rename = "ids",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub ids: ::runtime::MaybeAbsent<::std::vec::Vec<::runtime::Id>>,
-    #[serde(rename = "nested")]
     pub nested: ::std::vec::Vec<::std::vec::Vec<::std::option::Option<::runtime::Id>>>,
-    #[serde(
-        rename = "sub",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub sub: ::runtime::MaybeAbsent<::std::vec::Vec<GridFilter>>,
 }
 /// The arguments of `Query.grid`.
 #[derive(
-    ::std::fmt::Debug,
-    ::std::clone::Clone,
-    ::std::cmp::PartialEq,
+    Debug,
+    Clone,
+    PartialEq,
     ::runtime::serde::Serialize,
     ::runtime::serde::Deserialize,
 )]
 #[serde(crate = "::runtime::serde")]
 pub struct QueryGridArgs {
-    #[serde(rename = "rows")]
     pub rows: ::std::vec::Vec<::std::option::Option<::std::vec::Vec<i32>>>,
-    #[serde(
-        rename = "cols",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub cols: ::runtime::MaybeAbsent<
         ::std::vec::Vec<::std::vec::Vec<::std::option::Option<i32>>>,
     >,
-    #[serde(
-        rename = "cells",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub cells: ::runtime::MaybeAbsent<::std::vec::Vec<::std::option::Option<i32>>>,
-    #[serde(
-        rename = "filter",
-        default,
-        skip_serializing_if = "::runtime::MaybeAbsent::is_absent"
-    )]
+    #[serde(default, skip_serializing_if = "::runtime::MaybeAbsent::is_absent")]
     pub filter: ::runtime::MaybeAbsent<GridFilter>,
 }
 /// Resolves the fields of `Query`.
@@ -213,503 +188,171 @@ pub async fn execute<R: Resolvers>(
 }
 #[allow(deprecated)]
 mod glue {
+    use ::runtime::apollo_compiler::resolvers::{
+        AsyncObjectValue, AsyncResolvedValue, ExecutionError, ResolveInfo,
+    };
+    use ::runtime::exec::ExecContext;
+    use ::runtime::futures::future::BoxFuture;
+    use ::runtime::response::JsonValue;
+    type Resolved<'a> = ::std::result::Result<AsyncResolvedValue<'a>, ExecutionError>;
+    #[allow(dead_code)]
+    /// A leaf value (scalar or enum, as JSON) of a type with `lists` list wrappers, as apollo-compiler wants
+    /// it: lists as `List`, everything else (including null, and arrays inside a JSON scalar) as `Leaf`.
+    fn leaves<'a>(value: JsonValue, lists: usize) -> AsyncResolvedValue<'a> {
+        match value {
+            JsonValue::Array(items) if lists > 0 => {
+                AsyncResolvedValue::List(
+                    Box::pin(
+                        ::runtime::futures::stream::iter(
+                            items
+                                .into_iter()
+                                .map(move |item| Ok(leaves(item, lists - 1))),
+                        ),
+                    ),
+                )
+            }
+            value => AsyncResolvedValue::Leaf(value),
+        }
+    }
+    #[allow(dead_code)]
+    /// A leaf value of a field.
+    fn leaf<'a, T: ::runtime::serde::Serialize + ?Sized>(
+        ctx: &ExecContext,
+        value: &T,
+        lists: usize,
+    ) -> Resolved<'a> {
+        ctx.leaf(value).map(|json| leaves(json, lists))
+    }
+    /// A nullable value: null, or what `f` makes of it.
+    #[allow(dead_code)]
+    fn nullable<'a, T>(
+        value: ::std::option::Option<T>,
+        f: impl FnOnce(T) -> Resolved<'a>,
+    ) -> Resolved<'a> {
+        match value {
+            Some(value) => f(value),
+            None => Ok(AsyncResolvedValue::null()),
+        }
+    }
+    /// A list, each item as `f` makes it.
+    #[allow(dead_code)]
+    fn list<'a, T: Send + 'a>(
+        items: ::std::vec::Vec<T>,
+        f: impl FnMut(T) -> Resolved<'a> + Send + 'a,
+    ) -> Resolved<'a> {
+        Ok(
+            AsyncResolvedValue::List(
+                Box::pin(::runtime::futures::stream::iter(items.into_iter().map(f))),
+            ),
+        )
+    }
     pub(super) struct PointObject<'r, R> {
         #[allow(dead_code)]
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
         pub(super) value: super::Point,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for PointObject<'_, R> {
+    impl<'r, R: super::Resolvers> PointObject<'r, R> {
+        fn resolved(
+            resolvers: &'r R,
+            ctx: &'r ExecContext,
+            value: super::Point,
+        ) -> Resolved<'r> {
+            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
+        }
+    }
+    impl<R: super::Resolvers> AsyncObjectValue for PointObject<'_, R> {
         fn type_name(&self) -> &str {
             "Point"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 let data: &super::Point = &self.value;
                 match info.field_name() {
-                    "x" => {
-                        self.ctx
-                            .leaf(&&data.x)
-                            .map(
-                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                            )
-                    }
-                    "tags" => {
-                        match &data.tags {
-                            ::std::option::Option::Some(v) => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                        ::std::boxed::Box::pin(
-                                            ::runtime::futures::stream::iter(
-                                                v
-                                                    .iter()
-                                                    .map(move |v| {
-                                                        self
-                                                            .ctx
-                                                            .leaf(&v)
-                                                            .map(
-                                                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                                            )
-                                                    }),
-                                            ),
-                                        ),
-                                    ),
-                                )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
-                    }
-                    "matrix" => {
-                        ::std::result::Result::Ok(
-                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                ::std::boxed::Box::pin(
-                                    ::runtime::futures::stream::iter(
-                                        data
-                                            .matrix
-                                            .iter()
-                                            .map(move |v| match v {
-                                                ::std::option::Option::Some(v) => {
-                                                    ::std::result::Result::Ok(
-                                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                                            ::std::boxed::Box::pin(
-                                                                ::runtime::futures::stream::iter(
-                                                                    v
-                                                                        .iter()
-                                                                        .map(move |v| match v {
-                                                                            ::std::option::Option::Some(v) => {
-                                                                                self.ctx
-                                                                                    .leaf(&v)
-                                                                                    .map(
-                                                                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                                                                    )
-                                                                            }
-                                                                            ::std::option::Option::None => {
-                                                                                ::std::result::Result::Ok(
-                                                                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                                                                )
-                                                                            }
-                                                                        }),
-                                                                ),
-                                                            ),
-                                                        ),
-                                                    )
-                                                }
-                                                ::std::option::Option::None => {
-                                                    ::std::result::Result::Ok(
-                                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                                    )
-                                                }
-                                            }),
-                                    ),
-                                ),
-                            ),
-                        )
-                    }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
-                            ),
-                        )
-                    }
+                    "x" => leaf(self.ctx, &data.x, 0),
+                    "tags" => leaf(self.ctx, &data.tags, 1),
+                    "matrix" => leaf(self.ctx, &data.matrix, 2),
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }
     }
     pub(super) struct QueryObject<'r, R> {
         pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ::runtime::exec::ExecContext,
+        pub(super) ctx: &'r ExecContext,
     }
-    impl<R: super::Resolvers> ::runtime::apollo_compiler::resolvers::AsyncObjectValue
-    for QueryObject<'_, R> {
+    impl<R: super::Resolvers> AsyncObjectValue for QueryObject<'_, R> {
         fn type_name(&self) -> &str {
             "Query"
         }
         fn resolve_field<'a>(
             &'a self,
-            info: &'a ::runtime::apollo_compiler::resolvers::ResolveInfo<'a>,
-        ) -> ::runtime::futures::future::BoxFuture<
-            'a,
-            ::std::result::Result<
-                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue<'a>,
-                ::runtime::apollo_compiler::resolvers::ExecutionError,
-            >,
-        > {
-            ::std::boxed::Box::pin(async move {
+            info: &'a ResolveInfo<'a>,
+        ) -> BoxFuture<'a, Resolved<'a>> {
+            Box::pin(async move {
                 match info.field_name() {
                     "a" => {
                         let value = super::QueryResolvers::a(self.resolvers)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                        ::std::boxed::Box::pin(
-                                            ::runtime::futures::stream::iter(
-                                                (v)
-                                                    .into_iter()
-                                                    .map(move |v| match v {
-                                                        ::std::option::Option::Some(v) => {
-                                                            self.ctx
-                                                                .leaf(&v)
-                                                                .map(
-                                                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                                                )
-                                                        }
-                                                        ::std::option::Option::None => {
-                                                            ::std::result::Result::Ok(
-                                                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                                            )
-                                                        }
-                                                    }),
-                                            ),
-                                        ),
-                                    ),
-                                )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
+                        leaf(self.ctx, &value, 1)
                     }
                     "b" => {
                         let value = super::QueryResolvers::b(self.resolvers)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                        ::std::boxed::Box::pin(
-                                            ::runtime::futures::stream::iter(
-                                                (v)
-                                                    .into_iter()
-                                                    .map(move |v| {
-                                                        self
-                                                            .ctx
-                                                            .leaf(&v)
-                                                            .map(
-                                                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                                            )
-                                                    }),
-                                            ),
-                                        ),
-                                    ),
-                                )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
+                        leaf(self.ctx, &value, 1)
                     }
                     "c" => {
                         let value = super::QueryResolvers::c(self.resolvers)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        ::std::result::Result::Ok(
-                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                ::std::boxed::Box::pin(
-                                    ::runtime::futures::stream::iter(
-                                        (value)
-                                            .into_iter()
-                                            .map(move |v| match v {
-                                                ::std::option::Option::Some(v) => {
-                                                    self.ctx
-                                                        .leaf(&v)
-                                                        .map(
-                                                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                                        )
-                                                }
-                                                ::std::option::Option::None => {
-                                                    ::std::result::Result::Ok(
-                                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                                    )
-                                                }
-                                            }),
-                                    ),
-                                ),
-                            ),
-                        )
+                        leaf(self.ctx, &value, 1)
                     }
                     "d" => {
                         let value = super::QueryResolvers::d(self.resolvers)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        ::std::result::Result::Ok(
-                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                ::std::boxed::Box::pin(
-                                    ::runtime::futures::stream::iter(
-                                        (value)
-                                            .into_iter()
-                                            .map(move |v| {
-                                                self
-                                                    .ctx
-                                                    .leaf(&v)
-                                                    .map(
-                                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                                    )
-                                            }),
-                                    ),
-                                ),
-                            ),
-                        )
+                        leaf(self.ctx, &value, 1)
                     }
                     "e" => {
                         let value = super::QueryResolvers::e(self.resolvers)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        ::std::result::Result::Ok(
-                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                ::std::boxed::Box::pin(
-                                    ::runtime::futures::stream::iter(
-                                        (value)
-                                            .into_iter()
-                                            .map(move |v| match v {
-                                                ::std::option::Option::Some(v) => {
-                                                    ::std::result::Result::Ok(
-                                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                                            ::std::boxed::Box::pin(
-                                                                ::runtime::futures::stream::iter(
-                                                                    (v)
-                                                                        .into_iter()
-                                                                        .map(move |v| {
-                                                                            self
-                                                                                .ctx
-                                                                                .leaf(&v)
-                                                                                .map(
-                                                                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                                                                )
-                                                                        }),
-                                                                ),
-                                                            ),
-                                                        ),
-                                                    )
-                                                }
-                                                ::std::option::Option::None => {
-                                                    ::std::result::Result::Ok(
-                                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                                    )
-                                                }
-                                            }),
-                                    ),
-                                ),
-                            ),
-                        )
+                        leaf(self.ctx, &value, 2)
                     }
                     "f" => {
                         let value = super::QueryResolvers::f(self.resolvers)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                        ::std::boxed::Box::pin(
-                                            ::runtime::futures::stream::iter(
-                                                (v)
-                                                    .into_iter()
-                                                    .map(move |v| ::std::result::Result::Ok(
-                                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                                            ::std::boxed::Box::pin(
-                                                                ::runtime::futures::stream::iter(
-                                                                    (v)
-                                                                        .into_iter()
-                                                                        .map(move |v| match v {
-                                                                            ::std::option::Option::Some(v) => {
-                                                                                self.ctx
-                                                                                    .leaf(&v)
-                                                                                    .map(
-                                                                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                                                                    )
-                                                                            }
-                                                                            ::std::option::Option::None => {
-                                                                                ::std::result::Result::Ok(
-                                                                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                                                                )
-                                                                            }
-                                                                        }),
-                                                                ),
-                                                            ),
-                                                        ),
-                                                    )),
-                                            ),
-                                        ),
-                                    ),
-                                )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
+                        leaf(self.ctx, &value, 2)
                     }
                     "g" => {
                         let value = super::QueryResolvers::g(self.resolvers)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                        ::std::boxed::Box::pin(
-                                            ::runtime::futures::stream::iter(
-                                                (v)
-                                                    .into_iter()
-                                                    .map(move |v| match v {
-                                                        ::std::option::Option::Some(v) => {
-                                                            ::std::result::Result::Ok(
-                                                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                                                    ::std::boxed::Box::pin(
-                                                                        ::runtime::futures::stream::iter(
-                                                                            (v)
-                                                                                .into_iter()
-                                                                                .map(move |v| match v {
-                                                                                    ::std::option::Option::Some(v) => {
-                                                                                        ::std::result::Result::Ok(
-                                                                                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                                                                                ::std::boxed::Box::pin(
-                                                                                                    ::runtime::futures::stream::iter(
-                                                                                                        (v)
-                                                                                                            .into_iter()
-                                                                                                            .map(move |v| match v {
-                                                                                                                ::std::option::Option::Some(v) => {
-                                                                                                                    self.ctx
-                                                                                                                        .leaf(&v)
-                                                                                                                        .map(
-                                                                                                                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                                                                                                        )
-                                                                                                                }
-                                                                                                                ::std::option::Option::None => {
-                                                                                                                    ::std::result::Result::Ok(
-                                                                                                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                                                                                                    )
-                                                                                                                }
-                                                                                                            }),
-                                                                                                    ),
-                                                                                                ),
-                                                                                            ),
-                                                                                        )
-                                                                                    }
-                                                                                    ::std::option::Option::None => {
-                                                                                        ::std::result::Result::Ok(
-                                                                                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                                                                        )
-                                                                                    }
-                                                                                }),
-                                                                        ),
-                                                                    ),
-                                                                ),
-                                                            )
-                                                        }
-                                                        ::std::option::Option::None => {
-                                                            ::std::result::Result::Ok(
-                                                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                                            )
-                                                        }
-                                                    }),
-                                            ),
-                                        ),
-                                    ),
-                                )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
+                        leaf(self.ctx, &value, 3)
                     }
                     "h" => {
                         let value = super::QueryResolvers::h(self.resolvers)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        ::std::result::Result::Ok(
-                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                ::std::boxed::Box::pin(
-                                    ::runtime::futures::stream::iter(
-                                        (value)
-                                            .into_iter()
-                                            .map(move |v| ::std::result::Result::Ok(
-                                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                                    ::std::boxed::Box::pin(
-                                                        ::runtime::futures::stream::iter(
-                                                            (v)
-                                                                .into_iter()
-                                                                .map(move |v| {
-                                                                    self
-                                                                        .ctx
-                                                                        .leaf(&v)
-                                                                        .map(
-                                                                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::Leaf,
-                                                                        )
-                                                                }),
-                                                        ),
-                                                    ),
-                                                ),
-                                            )),
-                                    ),
-                                ),
-                            ),
-                        )
+                        leaf(self.ctx, &value, 2)
                     }
                     "points" => {
                         let value = super::QueryResolvers::points(self.resolvers)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        ::std::result::Result::Ok(
-                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                ::std::boxed::Box::pin(
-                                    ::runtime::futures::stream::iter(
-                                        (value)
-                                            .into_iter()
-                                            .map(move |v| match v {
-                                                ::std::option::Option::Some(v) => {
-                                                    ::std::result::Result::Ok(
-                                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                                            ::std::boxed::Box::pin(
-                                                                ::runtime::futures::stream::iter(
-                                                                    (v)
-                                                                        .into_iter()
-                                                                        .map(move |v| ::std::result::Result::Ok(
-                                                                            ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(PointObject {
-                                                                                resolvers: self.resolvers,
-                                                                                ctx: self.ctx,
-                                                                                value: v,
-                                                                            }),
-                                                                        )),
-                                                                ),
-                                                            ),
-                                                        ),
-                                                    )
-                                                }
-                                                ::std::option::Option::None => {
-                                                    ::std::result::Result::Ok(
-                                                        ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                                    )
-                                                }
-                                            }),
-                                    ),
+                        list(
+                            value,
+                            move |v| nullable(
+                                v,
+                                |v| list(
+                                    v,
+                                    move |v| PointObject::resolved(self.resolvers, self.ctx, v),
                                 ),
                             ),
                         )
@@ -719,50 +362,18 @@ mod glue {
                         let value = super::QueryResolvers::grid(self.resolvers, args)
                             .await
                             .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            ::std::option::Option::Some(v) => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::List(
-                                        ::std::boxed::Box::pin(
-                                            ::runtime::futures::stream::iter(
-                                                (v)
-                                                    .into_iter()
-                                                    .map(move |v| match v {
-                                                        ::std::option::Option::Some(v) => {
-                                                            ::std::result::Result::Ok(
-                                                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::object(PointObject {
-                                                                    resolvers: self.resolvers,
-                                                                    ctx: self.ctx,
-                                                                    value: v,
-                                                                }),
-                                                            )
-                                                        }
-                                                        ::std::option::Option::None => {
-                                                            ::std::result::Result::Ok(
-                                                                ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                                            )
-                                                        }
-                                                    }),
-                                            ),
-                                        ),
-                                    ),
-                                )
-                            }
-                            ::std::option::Option::None => {
-                                ::std::result::Result::Ok(
-                                    ::runtime::apollo_compiler::resolvers::AsyncResolvedValue::null(),
-                                )
-                            }
-                        }
-                    }
-                    _ => {
-                        ::std::result::Result::Err(
-                            ::runtime::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
-                                self,
-                                info,
+                        nullable(
+                            value,
+                            |v| list(
+                                v,
+                                move |v| nullable(
+                                    v,
+                                    |v| PointObject::resolved(self.resolvers, self.ctx, v),
+                                ),
                             ),
                         )
                     }
+                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
                 }
             })
         }
