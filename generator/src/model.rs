@@ -384,6 +384,7 @@ impl Builder<'_> {
             kinds,
         };
         let boxed = recursive_input_fields(schema);
+        let implementers = schema.implementers_map();
         // The glue module's own names (see `emit/glue.rs`) are taken.
         let mut glue = Namespace::with_reserved(&[
             "AsyncObjectValue",
@@ -499,8 +500,7 @@ impl Builder<'_> {
                     });
                 }
                 ExtendedType::Interface(def) => {
-                    let members = schema
-                        .implementers_map()
+                    let members = implementers
                         .get(name)
                         .map(|i| {
                             i.objects
