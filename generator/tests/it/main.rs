@@ -2,10 +2,12 @@
 //!
 //! - `snapshots`: the whole output for every schema in `schemas/`, and the data-driven cases of `test_data/`, each
 //!   through the one helper in `check`.
+//! - `cli`: the `generator` binary's commands and exit codes.
 //! - `no_panic`: random and mutated SDL never makes the generator panic.
 //! - `e2e`: small schemas' generated code, committed and kept fresh, implemented and executed through the glue.
 
 mod check;
+mod cli;
 mod e2e;
 mod no_panic;
 mod snapshots;
