@@ -193,6 +193,14 @@ impl QueryResolvers for Blog {
             "the fatal field failed",
         ))
     }
+
+    async fn settings(&self) -> FieldResult<Option<Json>> {
+        Ok(Some(json!([1, {"a": [2]}])))
+    }
+
+    async fn settings_list(&self) -> FieldResult<Vec<Option<Json>>> {
+        Ok(vec![Some(json!([1, 2])), None, Some(json!("x"))])
+    }
 }
 
 impl PostResolvers for Blog {
@@ -649,5 +657,16 @@ fn invalid_documents_are_request_errors() {
                 "extensions": {"code": "VALIDATION_FAILED"}
             }]
         }),
+    );
+}
+
+/// A custom scalar mapped to `serde_json::Value` stays one value even when it is an array; only GraphQL list types
+/// become lists.
+#[test]
+fn json_scalars_holding_arrays_are_values() {
+    check(
+        "{ settings settingsList }",
+        json!({}),
+        json!({"data": {"settings": [1, {"a": [2]}], "settingsList": [[1, 2], null, "x"]}}),
     );
 }
