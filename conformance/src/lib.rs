@@ -45,6 +45,7 @@ pub mod graphql;
 pub mod outcome;
 pub mod properties;
 pub mod property;
+pub mod querygen;
 pub mod report;
 pub mod runner;
 pub mod schema;

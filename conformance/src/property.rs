@@ -113,6 +113,8 @@ pub struct Target {
     /// Where the rate-limit properties send: the embedded run starts a second server with a small quota, so the
     /// other properties are not throttled. `None`: the rate-limit properties use `url` too.
     pub quota_url: Option<String>,
+    /// The quota `quota_url` is configured with (limit, window seconds), when it is not the declared one.
+    pub quota: Option<(u32, u32)>,
     pub credentials: Vec<Credential>,
     /// Whether this is the in-process reference server.
     pub embedded: bool,
@@ -198,7 +200,12 @@ impl Context<'_> {
             cases,
             failure_persistence: persistence,
             rng_algorithm: RngAlgorithm::ChaCha,
-            max_shrink_iters: self.settings.max_shrink_iters,
+            // Each case of a rate-limit property waits out a window: shrink those little.
+            max_shrink_iters: if self.property.group == Group::RateLimits {
+                self.settings.max_shrink_iters.min(8)
+            } else {
+                self.settings.max_shrink_iters
+            },
             max_global_rejects: cases.saturating_mul(8).max(64),
             max_local_rejects: 4096,
             verbose: 0,
@@ -459,6 +466,27 @@ pub fn check_once(cx: &Context<'_>, test: impl FnOnce(&Case<'_, '_>) -> CaseResu
             cases: 1,
         },
         Err(CaseError::Reject(reason)) | Err(CaseError::Inconclusive(reason)) => {
+            Check::inconclusive(reason, 0)
+        }
+    }
+}
+
+/// A failure found while preparing a property's cases (a reference walk, say), before any input was generated.
+pub fn setup_failure(cx: &Context<'_>, case: &Case<'_, '_>, error: CaseError) -> Check {
+    match error {
+        CaseError::Fail(message) => Check {
+            verdict: Verdict::Failed(Box::new(Failure {
+                message,
+                input: "(setup: before the generated cases)".to_owned(),
+                findings: Vec::new(),
+                exchanges: case.exchanges(),
+                shrink_steps: 0,
+                reproduce: cx.reproduce(),
+                reproduced: true,
+            })),
+            cases: 1,
+        },
+        CaseError::Reject(reason) | CaseError::Inconclusive(reason) => {
             Check::inconclusive(reason, 0)
         }
     }

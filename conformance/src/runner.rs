@@ -133,6 +133,7 @@ pub fn run(
                 rules,
                 url: url.clone(),
                 quota_url: None,
+                quota: None,
                 credentials: credentials.clone(),
                 embedded: false,
             };
@@ -296,6 +297,10 @@ fn embedded_targets(
             rules,
             url: format!("{}{path}", embedded.base_url),
             quota_url: Some(format!("{}{path}", embedded.quota_base_url)),
+            quota: Some((
+                crate::embedded::QUOTA_LIMIT,
+                crate::embedded::QUOTA_WINDOW_SECONDS,
+            )),
             credentials: credentials::fixtures(rules.name, seed),
             embedded: true,
         });

@@ -1,1 +1,4 @@
-//! Conformance integration tests.
+//! Conformance integration tests: the harness against the embedded reference server, clean and with each fault.
+
+mod proof_of_power;
+mod reports;

@@ -141,7 +141,7 @@ impl References {
 /// Runs a pagination property over the checkable connections: `strategy` gets the connections and yields inputs.
 fn over_connections<S>(
     cx: &Context<'_>,
-    strategy: impl FnOnce(Vec<Connection>) -> S,
+    strategy: impl FnOnce(Vec<Connection>, &Totals) -> S,
     test: impl Fn(&Case<'_, '_>, &References, S::Value) -> Result<(), CaseError>,
 ) -> Check
 where
@@ -159,20 +159,50 @@ where
             )
         });
     }
+    // Every reference walk first: the strategies size their inputs by the node counts.
     let references = References::default();
-    check(cx, strategy(connections), |case, value| {
+    let setup = Case::new(cx);
+    let mut totals = Totals::new();
+    for c in &connections {
+        match references.get(&setup, c) {
+            Ok(walk) => {
+                totals.insert(c.field.clone(), walk.keys.len());
+            }
+            Err(e) => return crate::property::setup_failure(cx, &setup, e),
+        }
+    }
+    check(cx, strategy(connections, &totals), |case, value| {
         test(case, &references, value)
     })
 }
 
-/// A connection and a page size from 1 to a little above its maximum.
+/// Node counts of the reference walks, by field.
+type Totals = HashMap<String, usize>;
+
+/// A connection and a page size that takes more than one page to walk: from 1 to a little above the maximum on
+/// connections longer than it, below the node count on the others.
 fn connection_and_size(
     connections: Vec<Connection>,
-) -> impl Strategy<Value = (Connection, i64)> + Clone {
-    proptest::sample::select(connections).prop_flat_map(|c| {
-        let max = max_page(&c);
-        (Just(c), 1..=max + 3)
-    })
+    totals: &Totals,
+) -> BoxedStrategy<(Connection, i64)> {
+    let sized: Vec<(Connection, i64)> = connections
+        .iter()
+        .map(|c| {
+            let total = totals.get(&c.field).copied().unwrap_or(0) as i64;
+            let max = max_page(c);
+            let top = if total > max { max + 3 } else { total - 1 };
+            (c.clone(), top)
+        })
+        .collect();
+    let walkable: Vec<_> = sized.iter().filter(|(_, top)| *top >= 1).cloned().collect();
+    let pool = if walkable.is_empty() {
+        sized.into_iter().map(|(c, _)| (c, 1)).collect()
+    } else {
+        walkable
+    };
+    proptest::sample::select(pool)
+        .prop_flat_map(|(c, top)| (Just(c), 1..=top.max(1)))
+        .boxed()
 }
 
 fn run_p1(cx: &Context<'_>) -> Check {
@@ -257,22 +287,73 @@ enum Size {
 }
 
 fn run_p3(cx: &Context<'_>) -> Check {
-    let strategy = |connections: Vec<Connection>| {
-        proptest::sample::select(connections).prop_flat_map(|c| {
-            let max = max_page(&c);
-            let size = prop_oneof![
-                4 => (-2..=max + 10).prop_map(Size::First),
-                4 => (-2..=max + 10).prop_map(Size::Last),
-                1 => Just(Size::Neither),
-            ];
-            (
-                Just(c),
-                size,
-                proptest::option::of(any::<prop::sample::Index>()),
-            )
-        })
+    let (connections, uncovered) = checkable(cx);
+    if connections.is_empty() {
+        return Check::not_applicable(format!(
+            "no paginated field in a checked style: {}",
+            uncovered.join(", ")
+        ));
+    }
+    // The sizes above the maximum matter only where more nodes than the maximum exist: walk every connection
+    // first, and give those a share of the cases of their own.
+    let references = References::default();
+    let setup = Case::new(cx);
+    let mut big = Vec::new();
+    for c in &connections {
+        match references.get(&setup, c) {
+            Ok(walk) if walk.keys.len() as i64 > max_page(c) => big.push(c.clone()),
+            Ok(_) => {}
+            Err(e) => return crate::property::setup_failure(cx, &setup, e),
+        }
+    }
+    let anchor = || proptest::option::of(any::<prop::sample::Index>());
+    let any_size = proptest::sample::select(connections).prop_flat_map(move |c| {
+        let max = max_page(&c);
+        let size = prop_oneof![
+            4 => (-2..=max + 10).prop_map(Size::First),
+            4 => (-2..=max + 10).prop_map(Size::Last),
+            1 => Just(Size::Neither),
+        ];
+        (Just(c), size, anchor())
+    });
+    // Every case also asks a connection longer than the maximum for a page above it.
+    let over_max = if big.is_empty() {
+        Just(None).boxed()
+    } else {
+        proptest::sample::select(big)
+            .prop_flat_map(move |c| {
+                let max = max_page(&c);
+                let size = prop_oneof![
+                    (max + 1..=max + 10).prop_map(Size::First),
+                    (max + 1..=max + 10).prop_map(Size::Last),
+                ];
+                (Just(c), size)
+            })
+            .prop_map(Some)
+            .boxed()
     };
-    over_connections(cx, strategy, |case, refs, (connection, size, anchor)| {
+    check(
+        cx,
+        (any_size, over_max),
+        |case, ((connection, size, anchor), over)| {
+            run_p3_case(cx, case, &references, connection, size, anchor)?;
+            if let Some((connection, size)) = over {
+                run_p3_case(cx, case, &references, connection, size, None)?;
+            }
+            Ok(())
+        },
+    )
+}
+
+fn run_p3_case(
+    cx: &Context<'_>,
+    case: &Case<'_, '_>,
+    refs: &References,
+    connection: Connection,
+    size: Size,
+    anchor: Option<prop::sample::Index>,
+) -> Result<(), CaseError> {
+    {
         let reference = refs.get(case, &connection)?;
         let total = reference.keys.len();
         let pagination = connection.pagination;
@@ -368,26 +449,29 @@ fn run_p3(cx: &Context<'_>) -> Check {
             slice
         );
         Ok(())
-    })
+    }
 }
 
 fn anchored_strategy(
     connections: Vec<Connection>,
-) -> impl Strategy<Value = (Connection, i64, bool, Option<prop::sample::Index>)> {
-    proptest::sample::select(connections).prop_flat_map(|c| {
-        let max = max_page(&c);
-        (
-            Just(c),
-            0..=max,
-            any::<bool>(),
-            proptest::option::of(any::<prop::sample::Index>()),
-        )
-    })
+    _: &Totals,
+) -> BoxedStrategy<(Connection, i64, bool, Option<prop::sample::Index>)> {
+    proptest::sample::select(connections)
+        .prop_flat_map(|c| {
+            let max = max_page(&c);
+            (
+                Just(c),
+                0..=max,
+                any::<bool>(),
+                proptest::option::of(any::<prop::sample::Index>()),
+            )
+        })
+        .boxed()
 }
 
 fn run_p4(cx: &Context<'_>) -> Check {
-    let strategy = |connections: Vec<Connection>| {
-        anchored_strategy(connections)
+    let strategy = |connections: Vec<Connection>, totals: &Totals| {
+        anchored_strategy(connections, totals)
             .prop_map(|(c, size, forward, anchor)| (c, size.max(1), forward, anchor))
     };
     over_connections(
@@ -488,7 +572,7 @@ fn run_p5(cx: &Context<'_>) -> Check {
 }
 
 fn run_p6(cx: &Context<'_>) -> Check {
-    let strategy = |connections: Vec<Connection>| {
+    let strategy = |connections: Vec<Connection>, _: &Totals| {
         proptest::sample::select(connections).prop_flat_map(|c| {
             let max = max_page(&c);
             (
@@ -565,7 +649,7 @@ enum CursorProbe {
 }
 
 fn run_p7(cx: &Context<'_>) -> Check {
-    let strategy = |connections: Vec<Connection>| {
+    let strategy = |connections: Vec<Connection>, _: &Totals| {
         proptest::sample::select(connections).prop_flat_map(|c| {
             let max = max_page(&c);
             let probe = prop_oneof![

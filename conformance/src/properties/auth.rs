@@ -1,0 +1,344 @@
+//! Auth properties A1–A2, generic over `@auth` and `@requiresRole`: missing and wrong credentials are refused on every
+//! operation; every field with a role requirement refuses every credential without one of its roles.
+
+use base64::Engine as _;
+use runtime::rules::AuthScheme;
+use serde_json::Value;
+
+use crate::credentials::Credential;
+use crate::ensure;
+use crate::graphql::authentication_code;
+use crate::properties::errors::{check_codes, check_entries, first_leaf_path};
+use crate::property::{Case, Check, Context, Group, Property, check};
+use crate::schema::SchemaInfo;
+
+pub static A1: Property = Property {
+    id: "A1",
+    name: "credentials-required",
+    statement: "Every operation without credentials, or with wrong ones (unknown key, wrong secret, malformed header, another scheme), is refused with the documented authentication error and no data, never a server error.",
+    group: Group::Auth,
+    writes: false,
+    max_cases: None,
+    run: run_a1,
+};
+
+pub static A2: Property = Property {
+    id: "A2",
+    name: "roles-enforced",
+    statement: "Every field with @requiresRole refuses every credential that carries none of its roles, with a documented error and no data for the field.",
+    group: Group::Auth,
+    writes: false,
+    max_cases: None,
+    run: run_a2,
+};
+
+/// A minimal valid operation calling `root.field`, with made-up values for its required arguments.
+pub fn minimal_operation(cx: &Context<'_>, root: &str, field: &str) -> Option<String> {
+    let def = cx.schema.field(root, field)?;
+    let mut args = Vec::new();
+    for a in &def.arguments {
+        let required = a.ty.is_non_null() && a.default_value.is_none();
+        let size = matches!(a.name.as_str(), "first")
+            && cx
+                .rules
+                .field(root, field)
+                .and_then(|r| r.pagination)
+                .is_some_and(|p| p.page_size_required);
+        if required {
+            args.push(format!(
+                "{}: {}",
+                a.name,
+                minimal_value(cx.schema, &a.ty, 0)?
+            ));
+        } else if size {
+            args.push("first: 1".to_owned());
+        }
+    }
+    let ty = def.ty.inner_named_type();
+    let selection = if cx.schema.is_leaf(ty) {
+        String::new()
+    } else {
+        format!(" {{ {} }}", first_leaf_path(cx, ty, 4)?)
+    };
+    let args = if args.is_empty() {
+        String::new()
+    } else {
+        format!("({})", args.join(", "))
+    };
+    let keyword = if Some(root) == cx.schema.mutation_type() {
+        "mutation "
+    } else {
+        ""
+    };
+    Some(format!("{keyword}{{ {field}{args}{selection} }}"))
+}
+
+/// A made-up literal of an input type.
+fn minimal_value(
+    schema: &SchemaInfo,
+    ty: &apollo_compiler::schema::Type,
+    depth: u32,
+) -> Option<String> {
+    if depth > 5 {
+        return None;
+    }
+    if ty.is_list() {
+        return Some(format!(
+            "[{}]",
+            minimal_value(schema, ty.item_type(), depth + 1)?
+        ));
+    }
+    let name = ty.inner_named_type().as_str();
+    Some(match name {
+        "Int" => "1".to_owned(),
+        "Float" => "1.0".to_owned(),
+        "String" => "\"conformance\"".to_owned(),
+        "Boolean" => "true".to_owned(),
+        "ID" => "\"1\"".to_owned(),
+        "Date" => "\"2024-01-01\"".to_owned(),
+        "DateTime" => "\"2024-01-01T00:00:00Z\"".to_owned(),
+        "URL" => "\"https://example.com/conformance.png\"".to_owned(),
+        _ => {
+            if let Some(e) = schema.schema.get_enum(name) {
+                e.values.keys().next()?.to_string()
+            } else if let Some(input) = schema.schema.get_input_object(name) {
+                let fields: Option<Vec<String>> = input
+                    .fields
+                    .values()
+                    .filter(|f| f.ty.is_non_null() && f.default_value.is_none())
+                    .map(|f| {
+                        Some(format!(
+                            "{}: {}",
+                            f.name,
+                            minimal_value(schema, &f.ty, depth + 1)?
+                        ))
+                    })
+                    .collect();
+                format!("{{{}}}", fields?.join(", "))
+            } else {
+                "\"conformance\"".to_owned()
+            }
+        }
+    })
+}
+
+/// The operations A1 calls: every root field that needs credentials (mutations unless read-only).
+fn guarded_operations(cx: &Context<'_>) -> Vec<(String, String)> {
+    let mut roots = vec![cx.schema.query_type().to_owned()];
+    if !cx.settings.read_only
+        && let Some(m) = cx.schema.mutation_type()
+    {
+        roots.push(m.to_owned());
+    }
+    let mut ops = Vec::new();
+    for root in roots {
+        for f in cx.schema.fields(&root) {
+            if cx.rules.field(&root, &f.name).is_some_and(|r| r.public) {
+                continue;
+            }
+            if let Some(op) = minimal_operation(cx, &root, &f.name) {
+                ops.push((f.name.to_string(), op));
+            }
+        }
+    }
+    ops
+}
+
+/// A wrong credential.
+#[derive(Debug, Clone)]
+enum Bad {
+    Missing,
+    Empty,
+    Garbage(String),
+    OtherScheme(String),
+    /// HTTP Basic: a known key with another secret.
+    WrongSecret(String),
+    /// HTTP Basic: an unknown key with the known secret.
+    UnknownKey(String),
+    /// HTTP Basic: base64 without a colon.
+    NoColon,
+    /// HTTP Basic: not base64 at all.
+    NotBase64(String),
+    /// A bearer token with a character changed.
+    AlteredToken(String),
+}
+
+fn header_for(bad: &Bad, scheme: AuthScheme, primary: Option<&Credential>) -> Option<String> {
+    let b64 = |s: &str| base64::engine::general_purpose::STANDARD.encode(s);
+    let basic = primary
+        .and_then(|c| c.authorization.strip_prefix("Basic "))
+        .and_then(|b| {
+            base64::engine::general_purpose::STANDARD
+                .decode(b.trim())
+                .ok()
+        })
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|pair| {
+            pair.split_once(':')
+                .map(|(k, s)| (k.to_owned(), s.to_owned()))
+        });
+    let token = primary
+        .and_then(|c| c.authorization.strip_prefix("Bearer "))
+        .map(str::to_owned);
+    match bad {
+        Bad::Missing => None,
+        Bad::Empty => Some(String::new()),
+        Bad::Garbage(g) => Some(g.clone()),
+        Bad::OtherScheme(t) => Some(match scheme {
+            AuthScheme::HttpBasic => format!("Bearer {t}"),
+            _ => format!("Basic {}", b64(&format!("{t}:{t}"))),
+        }),
+        Bad::WrongSecret(s) => Some(match &basic {
+            Some((key, secret)) if secret != s => format!("Basic {}", b64(&format!("{key}:{s}"))),
+            Some((key, secret)) => format!("Basic {}", b64(&format!("{key}:{secret}x"))),
+            None => format!("Basic {}", b64(&format!("nobody:{s}"))),
+        }),
+        Bad::UnknownKey(k) => Some(match &basic {
+            Some((_, secret)) => format!("Basic {}", b64(&format!("zz-{k}:{secret}"))),
+            None => format!("Basic {}", b64(&format!("zz-{k}:x"))),
+        }),
+        Bad::NoColon => Some(format!(
+            "Basic {}",
+            b64(&basic
+                .as_ref()
+                .map_or("nocolon".to_owned(), |(k, _)| k.clone()))
+        )),
+        Bad::NotBase64(s) => Some(format!("Basic %%{s}%%")),
+        Bad::AlteredToken(suffix) => Some(match &token {
+            Some(t) => format!("Bearer {t}{suffix}"),
+            None => format!("Bearer zz{suffix}"),
+        }),
+    }
+}
+
+fn run_a1(cx: &Context<'_>) -> Check {
+    let Some(auth) = cx.rules.auth else {
+        return Check::not_applicable("the API declares no @auth: every field is public");
+    };
+    let operations = guarded_operations(cx);
+    if operations.is_empty() {
+        return Check::not_applicable("every field is @public");
+    }
+    // Every case sends one operation with every kind of wrong credential, the made-up parts generated.
+    let parts = (
+        "[A-Za-z0-9 ]{1,24}",
+        "[A-Za-z0-9]{8,24}",
+        "[A-Za-z0-9]{1,24}",
+        "[a-z0-9]{4,16}",
+        "[a-z]{1,8}",
+        "[A-Za-z0-9]{1,4}",
+    );
+    let strategy = (proptest::sample::select(operations), parts);
+    check(cx, strategy, |case, ((field, operation), parts)| {
+        let (garbage, other, secret, key, junk, suffix) = parts;
+        let variants = [
+            Bad::Missing,
+            Bad::Empty,
+            Bad::Garbage(garbage),
+            Bad::OtherScheme(other),
+            Bad::WrongSecret(secret),
+            Bad::UnknownKey(key),
+            Bad::NoColon,
+            Bad::NotBase64(junk),
+            Bad::AlteredToken(suffix),
+        ];
+        for bad in variants {
+            let header = header_for(&bad, auth.scheme, cx.target.primary());
+            let credential = header.map(|h| Credential {
+                name: "wrong".to_owned(),
+                authorization: h,
+                roles: Vec::new(),
+                scopes: Vec::new(),
+                token_kind: None,
+                account: None,
+            });
+            let reply = case.graphql(credential.as_ref(), &operation, None)?;
+            refused(case, &reply, &field, &format!("{bad:?} credentials"))?;
+            if let Some(code) = authentication_code(cx.rules) {
+                ensure!(
+                    reply.has_code(cx.rules, code),
+                    "`{field}` with {bad:?} credentials must be refused with `{code}`; got {}",
+                    reply.error_digest(cx.rules)
+                );
+            }
+        }
+        Ok(())
+    })
+}
+
+/// A refusal: errors (well-formed, documented codes), and no data for the field.
+fn refused(
+    case: &Case<'_, '_>,
+    reply: &crate::graphql::Reply,
+    field: &str,
+    what: &str,
+) -> Result<(), crate::property::CaseError> {
+    let cx = case.cx;
+    ensure!(
+        reply.has_errors(),
+        "`{field}` with {what} was not refused: no errors"
+    );
+    let leaked = reply
+        .data()
+        .and_then(|d| d.get(field))
+        .is_some_and(|v| !v.is_null());
+    ensure!(
+        !leaked,
+        "`{field}` with {what} returned data: {}",
+        reply.data().map_or(Value::Null, Clone::clone)
+    );
+    check_entries(cx, reply)?;
+    check_codes(cx, reply)
+}
+
+fn run_a2(cx: &Context<'_>) -> Check {
+    let Some(auth) = cx.rules.auth else {
+        return Check::not_applicable("the API declares no @auth");
+    };
+    if auth.roles.is_empty() {
+        return Check::not_applicable(
+            "the API declares no roles (@auth(roles:) is empty): every credential may call every field",
+        );
+    }
+    let mutation = cx.schema.mutation_type().map(str::to_owned);
+    let mut pairs = Vec::new();
+    for f in cx.rules.fields.iter().filter(|f| !f.roles.is_empty()) {
+        if cx.settings.read_only && Some(f.type_name) == mutation.as_deref() {
+            continue;
+        }
+        let Some(operation) = minimal_operation(cx, f.type_name, f.field_name) else {
+            continue;
+        };
+        for c in &cx.target.credentials {
+            if !c.roles.iter().any(|r| f.roles.contains(&r.as_str())) {
+                pairs.push((
+                    f.field_name.to_owned(),
+                    f.roles.join("|"),
+                    operation.clone(),
+                    c.clone(),
+                ));
+            }
+        }
+    }
+    if pairs.is_empty() {
+        return Check::not_applicable(
+            "no credential lacks a required role (give one credential per role, with `roles`, in the credentials file)",
+        );
+    }
+    check(
+        cx,
+        proptest::sample::select(pairs),
+        |case, (field, roles, operation, credential)| {
+            let reply = case.graphql(Some(&credential), &operation, None)?;
+            refused(
+                case,
+                &reply,
+                &field,
+                &format!(
+                    "credential `{}` (roles {:?}; the field requires {roles})",
+                    credential.name, credential.roles
+                ),
+            )
+        },
+    )
+}
