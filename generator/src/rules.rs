@@ -92,6 +92,7 @@ pub(crate) struct RestParam {
 pub(crate) struct Invariant {
     pub name: String,
     pub statement: String,
+    pub effect: String,
     pub status: Option<i32>,
     pub code: Option<String>,
 }
@@ -296,6 +297,9 @@ impl Reader<'_> {
         }
         for d in directives.get_all("invariant") {
             out.invariants.push(Invariant {
+                effect: self
+                    .enum_value(d, "effect")
+                    .unwrap_or_else(|| "REJECT".to_owned()),
                 name: self.string(d, "name").unwrap_or_default(),
                 statement: self.string(d, "statement").unwrap_or_default(),
                 status: self.int(d, "status"),

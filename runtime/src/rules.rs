@@ -240,8 +240,18 @@ pub enum ParamLocation {
 pub struct Invariant {
     pub name: &'static str,
     pub statement: &'static str,
+    pub effect: InvariantEffect,
     pub status: Option<u16>,
     pub code: Option<&'static str>,
+}
+
+/// What breaking an invariant does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InvariantEffect {
+    /// The request is refused and nothing changes.
+    Reject,
+    /// The offending input is ignored and the request succeeds.
+    Ignore,
 }
 
 #[cfg(test)]

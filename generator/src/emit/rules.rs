@@ -105,7 +105,10 @@ fn field_rules(r: &TokenStream, field: &FieldRules) -> TokenStream {
             quote!(#s)
         }));
         let code = option(i.code.as_ref().map(|c| quote!(#c)));
-        quote!(#r::Invariant { name: #name, statement: #statement, status: #status, code: #code })
+        let effect = variant(&i.effect);
+        quote!(#r::Invariant {
+            name: #name, statement: #statement, effect: #r::InvariantEffect::#effect, status: #status, code: #code,
+        })
     });
     quote! {
         #r::FieldRules {
