@@ -68,6 +68,7 @@ pub fn app(options: &Options) -> Router {
             "/",
             get(move || async move { Json(json!({ "apis": listing })) }),
         )
+        .fallback(rest::not_found)
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }
 

@@ -11,6 +11,7 @@ use apollo_compiler::ast::Type;
 use apollo_compiler::schema::ExtendedType;
 use axum::Router;
 use axum::body::Body;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -159,11 +160,31 @@ fn selection(schema: &Schema, type_name: &str, depth: usize) -> String {
 
 async fn handle(
     State(route): State<Route>,
-    Path(path): Path<HashMap<String, String>>,
-    Query(query): Query<HashMap<String, String>>,
+    path: Result<Path<HashMap<String, String>>, PathRejection>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
+    // The extractors' own rejections are plain text: answer in the API's format instead.
+    let (path, query) = match (path, query) {
+        (Ok(Path(path)), Ok(Query(query))) => (path, query),
+        (Err(rejection), _) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                &rejection.body_text(),
+                None,
+                route.shared.faults(),
+            );
+        }
+        (_, Err(rejection)) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                &rejection.body_text(),
+                None,
+                route.shared.faults(),
+            );
+        }
+    };
     let mut variables = JsonMap::new();
     let needs_body = route
         .binding
@@ -326,6 +347,15 @@ fn status(code: ErrorCode) -> StatusCode {
         }
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     }
+}
+
+/// The answer to a path no route serves, in the REST error format.
+pub async fn not_found() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        axum::Json(json!({ "error": "Not found" })),
+    )
+        .into_response()
 }
 
 fn error(

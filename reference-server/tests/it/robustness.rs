@@ -153,3 +153,94 @@ impl Client {
         serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {body}"))
     }
 }
+
+/// Workable's REST routes: random query strings, paths and bodies get a JSON error or a page, never a 5xx.
+mod rest {
+    use axum::body::Body;
+    use axum::http::Request;
+    use proptest::prelude::*;
+
+    use crate::support::send;
+
+    const QUERY_PIECES: &[&str] = &[
+        "limit=",
+        "since_id=",
+        "max_id=",
+        "role=",
+        "status=",
+        "email=",
+        "name=",
+        "-1",
+        "0",
+        "101",
+        "abc",
+        "admin",
+        "no_access",
+        "all",
+        "%ZZ",
+        "%00",
+        "&",
+        "=",
+        "ffffffff",
+    ];
+    const BODY_PIECES: &[&str] = &[
+        "{",
+        "}",
+        "\"id\":",
+        "\"role\":",
+        "\"hris_role\":",
+        "\"collaboration_rules\":",
+        "[",
+        "]",
+        ",",
+        "\"admin\"",
+        "\"no_access\"",
+        "\"hris_no_access\"",
+        "null",
+        "5",
+        "\"x\"",
+        "{\"role\":\"simple\"}",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        #[test]
+        fn random_rest_requests_never_get_a_5xx(
+            query in proptest::collection::vec(prop::sample::select(QUERY_PIECES), 0..8),
+            body in proptest::collection::vec(prop::sample::select(BODY_PIECES), 0..10),
+            subdomain in prop::sample::select(vec!["acme", "solo", "nosuch", "%FF", "a%2Fb"]),
+            put in any::<bool>(),
+        ) {
+            let app = reference_server::app(&reference_server::Options::default());
+            let uri = format!("/workable/spi/v3/accounts/{subdomain}/members?{}", query.concat());
+            let request = if put {
+                Request::put(uri).header("content-type", "application/json").body(Body::from(body.concat()))
+            } else {
+                Request::get(uri).body(Body::empty())
+            };
+            let request = request.unwrap();
+            let reply = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+                let mut request = request;
+                request.headers_mut().insert("authorization", "Bearer wk_acme_oauth".parse().unwrap());
+                send(&app, request).await
+            });
+            prop_assert!(!reply.status.is_server_error(), "{}: {}", reply.status, reply.body);
+            prop_assert!(reply.body["error"].is_string() || reply.body["members"].is_array() || reply.body["id"].is_string(), "{}", reply.body);
+        }
+    }
+
+    #[tokio::test]
+    async fn unknown_paths_get_a_json_404() {
+        let app = reference_server::app(&reference_server::Options::default());
+        let reply = send(
+            &app,
+            Request::get("/workable/spi/v3/accounts/acme/nope")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(reply.status, 404);
+        assert_eq!(reply.body["error"], "Not found");
+    }
+}
