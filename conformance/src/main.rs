@@ -85,7 +85,8 @@ struct Args {
     /// Run only these properties (ids such as P1, repeatable).
     #[arg(long = "only", value_name = "ID")]
     only: Vec<String>,
-    /// Keep failing seeds in DIR/<api>/<property>.txt (proptest regression files) and replay them first.
+    /// Keep failing seeds in DIR/<api>/<property>.txt (proptest regression files) and replay them first. Default
+    /// against the embedded server: the crate's proptest-regressions/ (seeds that once caught a fault), if present.
     #[arg(long, value_name = "DIR")]
     regressions: Option<PathBuf>,
     /// Seed of the embedded server's fixtures.
@@ -160,7 +161,12 @@ fn run(args: Args) -> anyhow::Result<u8> {
             seed,
             read_only: args.read_only,
             max_wait: Duration::from_secs(args.max_wait),
-            regressions: args.regressions.clone(),
+            regressions: args.regressions.clone().or_else(|| {
+                // The seeds kept in the repository, replayed first against the embedded server.
+                let dir =
+                    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/proptest-regressions"));
+                (embedded && dir.is_dir()).then_some(dir)
+            }),
             max_shrink_iters: 256,
         },
         limits: ClientLimits {

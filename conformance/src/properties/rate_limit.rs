@@ -201,6 +201,19 @@ fn wait_until(case: &Case<'_, '_>, reset_at: &str) -> Result<(), CaseError> {
     Ok(())
 }
 
+/// Sleeps one quota window, when it is within --max-wait.
+fn sleep_window(case: &Case<'_, '_>, setup: &Setup) -> Result<(), CaseError> {
+    let window = Duration::from_secs(u64::from(setup.window));
+    if window > case.cx.settings.max_wait {
+        return Err(CaseError::Inconclusive(format!(
+            "no resetAt to wait for, and the quota window ({} s) is longer than --max-wait",
+            setup.window
+        )));
+    }
+    std::thread::sleep(window);
+    Ok(())
+}
+
 /// Waits for a fresh window and returns the first reading in it: at once when the quota is whole (remaining =
 /// limit - cost), otherwise the first reading after the window's `resetAt`.
 fn fresh(
@@ -220,7 +233,7 @@ fn fresh(
     };
     match reset {
         Some(r) => wait_until(case, &r)?,
-        None => std::thread::sleep(Duration::from_secs(u64::from(setup.window))),
+        None => sleep_window(case, setup)?,
     }
     match read(case, setup, credential)? {
         Ok(q) => Ok(q),
@@ -461,7 +474,7 @@ fn run_r4(cx: &Context<'_>) -> Check {
             .find_map(|e| e.get("resetAt").and_then(Value::as_str).map(str::to_owned));
         match reset {
             Some(r) => wait_until(case, &r)?,
-            None => std::thread::sleep(Duration::from_secs(u64::from(setup.window))),
+            None => sleep_window(case, &setup)?,
         }
         let found = (probe.find)(case, cx.target.quota_url(), credential, &marker)?;
         ensure!(

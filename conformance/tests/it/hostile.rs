@@ -1,0 +1,147 @@
+//! The harness never panics on what a target sends: servers that answer 500 with HTML, JSON of the wrong shape,
+//! bodies that are not UTF-8, closed connections and silence are each findings, and the run completes.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Once};
+use std::time::Duration;
+
+use conformance::client::ClientLimits;
+use conformance::credentials::Credential;
+use conformance::property::Settings;
+use conformance::runner::{Mode, RunConfig};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// What a hostile server does with each request.
+#[derive(Debug, Clone, Copy)]
+enum Behaviour {
+    ServerError,
+    WrongShapes,
+    NotUtf8,
+    Hangs,
+    Closes,
+}
+
+fn body(behaviour: Behaviour, n: usize) -> Option<(u16, Vec<u8>)> {
+    match behaviour {
+        Behaviour::ServerError => Some((
+            500,
+            b"<html><body>Internal Server Error</body></html>".to_vec(),
+        )),
+        Behaviour::WrongShapes => {
+            let shapes = [
+                r#"{"data": {"page": {"edges": "nope", "pageInfo": 7}}}"#,
+                r#"{"data": {"page": {"edges": [{"cursor": 5, "node": null}], "pageInfo": {"hasNextPage": "yes"}}}}"#,
+                r#"{"errors": "everything"}"#,
+                r#"{"errors": [{"message": 12, "locations": [{"line": -1}], "path": {}}]}"#,
+                r#"{"data": {"__schema": {"types": [{"kind": 3, "fields": "x"}]}, "__quota": {"limit": "a"}}}"#,
+                r#"{"data": {"__complexity": {"score": -4}, "employees": {"edges": [{"node": {"id": {}}}]}}}"#,
+                r#"[1, 2, 3]"#,
+                r#"{"data": null}"#,
+            ];
+            Some((200, shapes[n % shapes.len()].as_bytes().to_vec()))
+        }
+        Behaviour::NotUtf8 => Some((200, vec![0xff, 0xfe, b'{', 0x80, b'}'])),
+        Behaviour::Hangs | Behaviour::Closes => None,
+    }
+}
+
+/// Serves `behaviour` on 127.0.0.1:0 on the given runtime; returns the URL.
+fn serve(runtime: &tokio::runtime::Runtime, behaviour: Behaviour) -> String {
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    let count = Arc::new(AtomicUsize::new(0));
+    runtime.spawn(async move {
+        loop {
+            let Ok((mut socket, _)) = listener.accept().await else {
+                return;
+            };
+            let count = Arc::clone(&count);
+            tokio::spawn(async move {
+                let mut buffer = vec![0u8; 65536];
+                let _ = socket.read(&mut buffer).await;
+                let n = count.fetch_add(1, Ordering::SeqCst);
+                match body(behaviour, n) {
+                    Some((status, body)) => {
+                        let head = format!(
+                            "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                            body.len()
+                        );
+                        let _ = socket.write_all(head.as_bytes()).await;
+                        let _ = socket.write_all(&body).await;
+                    }
+                    None if matches!(behaviour, Behaviour::Hangs) => {
+                        tokio::time::sleep(Duration::from_secs(30)).await;
+                    }
+                    None => {}
+                }
+            });
+        }
+    });
+    format!("http://{address}/graphql")
+}
+
+#[test]
+fn hostile_targets_are_findings_never_panics() {
+    static HOOK: Once = Once::new();
+    static PANICS: AtomicUsize = AtomicUsize::new(0);
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            PANICS.fetch_add(1, Ordering::SeqCst);
+            previous(info);
+        }));
+    });
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .expect("runtime");
+    for behaviour in [
+        Behaviour::ServerError,
+        Behaviour::WrongShapes,
+        Behaviour::NotUtf8,
+        Behaviour::Closes,
+        Behaviour::Hangs,
+    ] {
+        let url = serve(&runtime, behaviour);
+        let hangs = matches!(behaviour, Behaviour::Hangs);
+        let config = RunConfig {
+            mode: Mode::External {
+                url,
+                api: "greenhouse_onboarding".to_owned(),
+                credentials: vec![Credential {
+                    name: "api_key".to_owned(),
+                    authorization: "Basic ZGVtby1hY2Nlc3Mta2V5OmRlbW8tc2VjcmV0LWtleQ==".to_owned(),
+                    roles: Vec::new(),
+                    scopes: Vec::new(),
+                    token_kind: None,
+                    account: None,
+                }],
+            },
+            settings: Settings {
+                cases: 2,
+                seed: 5,
+                read_only: false,
+                max_wait: Duration::from_secs(1),
+                regressions: None,
+                max_shrink_iters: 4,
+            },
+            limits: ClientLimits {
+                max_requests: Some(if hangs { 6 } else { 3_000 }),
+                rate: None,
+                timeout: Duration::from_millis(if hangs { 300 } else { 5_000 }),
+            },
+            only: Vec::new(),
+        };
+        let summary = conformance::run(&config, &mut []).expect("the run completes");
+        assert_eq!(
+            summary.exit_code(),
+            1,
+            "{behaviour:?}: a hostile target fails the run\n{}",
+            conformance::report::terminal::render_summary(&summary)
+        );
+    }
+    assert_eq!(PANICS.load(Ordering::SeqCst), 0, "the harness panicked");
+}
