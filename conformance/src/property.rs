@@ -211,7 +211,8 @@ impl Context<'_> {
             failure_persistence: persistence,
             rng_algorithm: RngAlgorithm::ChaCha,
             // Shrinking is capped by `check` itself (proptest's own cap prints to stderr when it is reached).
-            max_shrink_iters: u32::MAX,
+            // (u32::MAX would mean "four times the cases" to proptest.)
+            max_shrink_iters: u32::MAX - 1,
             max_global_rejects: cases.saturating_mul(8).max(64),
             max_local_rejects: 4096,
             verbose: 0,
