@@ -2,6 +2,7 @@
 //! URL, prints a summary table, writes the requested reports, and exits 0 (all hold), 1 (some failed) or 2 (usage or
 //! configuration error).
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -115,15 +116,22 @@ fn main() -> ExitCode {
 }
 
 fn run(args: Args) -> anyhow::Result<u8> {
+    // Lists go through `writeln!`, so that a closed pipe (`conformance --list | head`) ends quietly.
     if args.list {
+        let mut out = std::io::stdout().lock();
         for p in conformance::properties::all() {
-            println!("{:<4} {:<24} {}", p.id, p.name, p.statement);
+            if writeln!(out, "{:<4} {:<24} {}", p.id, p.name, p.statement).is_err() {
+                break;
+            }
         }
         return Ok(0);
     }
     if args.list_faults {
+        let mut out = std::io::stdout().lock();
         for f in Fault::ALL {
-            println!("{:<28} {:<22} {}", f.name(), f.api(), f.description());
+            if writeln!(out, "{:<28} {:<22} {}", f.name(), f.api(), f.description()).is_err() {
+                break;
+            }
         }
         return Ok(0);
     }

@@ -63,6 +63,8 @@ pub enum RunError {
     NothingServed { listed: String },
     #[error("no credentials for `{api}`; give at least one with --credentials")]
     NoCredentials { api: String },
+    #[error("cannot reach `{url}` ({reason}); check --target")]
+    Unreachable { url: String, reason: String },
     #[error("--only names no known property: {0}")]
     UnknownProperty(String),
     #[error(transparent)]
@@ -128,6 +130,17 @@ pub fn run(
             let rules = rules_of(api)?;
             if credentials.is_empty() && rules.auth.is_some() {
                 return Err(RunError::NoCredentials { api: api.clone() });
+            }
+            // One request first: a target that cannot be reached is a configuration error, not 28 failures.
+            let probe = client.send(Request::post_json(
+                url,
+                r#"{"query":"{ __typename }"}"#.to_owned(),
+            ));
+            if let Err(e @ crate::client::TransportError::Connect(_)) = &probe.response {
+                return Err(RunError::Unreachable {
+                    url: url.clone(),
+                    reason: e.to_string(),
+                });
             }
             let target = Target {
                 rules,
