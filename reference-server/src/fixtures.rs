@@ -12,6 +12,14 @@ pub struct FixtureCredential {
     pub authorization: String,
     /// One line for the start-up banner and the README.
     pub description: String,
+    /// The roles it carries (for `@requiresRole`).
+    pub roles: Vec<String>,
+    /// The scopes it carries (for `@requiresScope`).
+    pub scopes: Vec<String>,
+    /// Its token kind, when the API's quotas differ by kind.
+    pub token_kind: Option<String>,
+    /// The account it is bound to (Workable: a subdomain).
+    pub account: Option<String>,
 }
 
 /// Every fixture credential, API by API.

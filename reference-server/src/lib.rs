@@ -72,6 +72,18 @@ pub fn app(options: &Options) -> Router {
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }
 
+/// Serves [`app`] on a listener until `shutdown` completes, finishing open requests: what the binary does, for
+/// callers that embed the server (the conformance harness, tests).
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    options: &Options,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(options))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
 /// The APIs served over GraphQL.
 fn graphql_apis(options: &Options) -> Vec<Arc<dyn GraphqlApi>> {
     let limits = options.config.limits.into();

@@ -119,10 +119,7 @@ async fn serve(listen: SocketAddr, options: Options) -> anyhow::Result<()> {
             "", "", credential.authorization
         );
     }
-    let app = reference_server::app(&options);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
-        .await?;
+    reference_server::serve(listener, &options, shutdown()).await?;
     tracing::info!("shut down");
     Ok(())
 }

@@ -99,11 +99,15 @@ pub async fn run(
         return Err(Rejection::MutationOverGet);
     }
     let fields = selected_fields(&prepared.document, &operation);
-    let principal = if fields.iter().all(|f| {
-        rules
-            .field(&f.type_name, &f.field_name)
-            .is_some_and(|r| r.public)
-    }) {
+    // Only an operation that selects fields, all of them `@public`, needs no credentials: one that selects nothing
+    // but `__typename` or introspection is not public.
+    let public = !fields.is_empty()
+        && fields.iter().all(|f| {
+            rules
+                .field(&f.type_name, &f.field_name)
+                .is_some_and(|r| r.public)
+        });
+    let principal = if public {
         Principal::anonymous()
     } else {
         match api.authenticate(request.authorization.as_deref()) {

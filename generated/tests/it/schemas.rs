@@ -74,8 +74,8 @@ fn rule_vocabulary_validates_on_its_own() {
         .parse(text, &rules)
         .parse("type Query { ping: Int }", "query.graphql")
         .build()
-        .and_then(|s| s.validate());
-    if let Err(with_errors) = schema {
+        .unwrap_or_else(|with_errors| panic!("rules.graphql:\n{}", with_errors.errors));
+    if let Err(with_errors) = schema.validate() {
         panic!("rules.graphql:\n{}", with_errors.errors);
     }
 }

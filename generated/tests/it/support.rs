@@ -29,10 +29,12 @@ pub fn schema(api: &str) -> Valid<Schema> {
     let mut builder = Schema::builder();
     builder = builder.parse(read(&rules), &rules);
     builder = builder.parse(read(&sdl), &sdl);
-    match builder.build().and_then(|schema| schema.validate()) {
-        Ok(schema) => schema,
-        Err(with_errors) => panic!("{api} has schema errors:\n{}", with_errors.errors),
-    }
+    let schema = builder
+        .build()
+        .unwrap_or_else(|with_errors| panic!("{api} has schema errors:\n{}", with_errors.errors));
+    schema
+        .validate()
+        .unwrap_or_else(|with_errors| panic!("{api} has schema errors:\n{}", with_errors.errors))
 }
 
 /// The source document an API transcribes, from `schemas/sources/`.

@@ -49,6 +49,10 @@ pub fn credentials(_seed: u64) -> Vec<FixtureCredential> {
                 base64::engine::general_purpose::STANDARD.encode(format!("{key}:{secret}"))
             ),
             description: format!("HTTP Basic, access key `{key}`, secret key `{secret}`"),
+            roles: Vec::new(),
+            scopes: Vec::new(),
+            token_kind: None,
+            account: None,
         })
         .collect()
 }

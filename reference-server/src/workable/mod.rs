@@ -113,6 +113,10 @@ pub fn credentials(_seed: u64) -> Vec<FixtureCredential> {
             ),
             authorization: format!("Bearer {}", token.token),
             name: token.name,
+            roles: Vec::new(),
+            scopes: token.scopes,
+            token_kind: Some(token.kind),
+            account: Some(token.account),
         })
         .collect()
 }

@@ -220,3 +220,16 @@ async fn documents_over_the_limits_are_refused_before_execution() {
     );
     assert_eq!(reply.body["errors"][0]["errorCode"], "Validation");
 }
+
+#[tokio::test]
+async fn an_operation_of_only_typename_or_introspection_still_needs_credentials() {
+    let app = app();
+    for query in ["{ __typename }", "{ __schema { queryType { name } } }"] {
+        let reply = graphql(&app, None, query, Value::Null).await;
+        assert_eq!(
+            reply.body["errors"][0]["errorCode"], "Authentication",
+            "{query}: {}",
+            reply.body
+        );
+    }
+}
