@@ -22,6 +22,7 @@ pub(crate) const RESERVED: &[&str] = &[
     "RULES",
     "Resolvers",
     "execute",
+    "execute_reference",
     "engine",
     "glue",
 ];
@@ -106,6 +107,8 @@ pub(crate) struct Abstract {
     pub ident: Ident,
     pub doc: Doc,
     pub members: Vec<String>,
+    /// The glue's marker type for values of this interface or union.
+    pub glue_ident: Ident,
     pub attributes: Vec<TokenStream>,
 }
 
@@ -283,6 +286,36 @@ impl Model {
             .map(|i| &self.abstracts[i])
     }
 
+    /// Whether a leaf of this named type may serialize as null at a non-null position (a NaN float; a custom scalar
+    /// mapped to a type the generator does not know, such as a JSON value): such positions are checked at run time.
+    pub(crate) fn leaf_may_be_null(&self, name: &str) -> bool {
+        match &self.kinds[name] {
+            Kind::Builtin(_) => name == "Float",
+            Kind::Enum(_) => false,
+            Kind::Scalar(ident) => {
+                let runtime = path_text(&self.runtime);
+                let never_null = [
+                    format!("{runtime}::chrono::NaiveDate"),
+                    format!("{runtime}::chrono::DateTime<{runtime}::chrono::Utc>"),
+                    format!("{runtime}::url::Url"),
+                    format!("{runtime}::Id"),
+                    "::std::string::String".to_owned(),
+                    "String".to_owned(),
+                    "bool".to_owned(),
+                    "i32".to_owned(),
+                    "i64".to_owned(),
+                ];
+                let rust = self
+                    .scalars
+                    .iter()
+                    .find(|s| s.ident == *ident)
+                    .map(|s| path_text(&s.rust));
+                !rust.is_some_and(|rust| never_null.contains(&rust))
+            }
+            _ => true,
+        }
+    }
+
     /// Whether values of this named type are leaves (scalars and enums).
     pub(crate) fn is_leaf(&self, name: &str) -> bool {
         matches!(
@@ -386,16 +419,7 @@ impl Builder<'_> {
         let boxed = recursive_input_fields(schema);
         let implementers = schema.implementers_map();
         // The glue module's own names (see `emit/glue.rs`) are taken.
-        let mut glue = Namespace::with_reserved(&[
-            "AsyncObjectValue",
-            "AsyncResolvedValue",
-            "ExecutionError",
-            "ResolveInfo",
-            "ExecContext",
-            "BoxFuture",
-            "JsonValue",
-            "Resolved",
-        ]);
+        let mut glue = Namespace::with_reserved(&["SCHEMA", "Opt", "List", "Plain", "Leaf"]);
         for &name in &names {
             let ident = match &model.kinds[name] {
                 Kind::Scalar(i)
@@ -512,11 +536,13 @@ impl Builder<'_> {
                         .into_iter()
                         .collect();
                     let doc = doc(&def.description, &def.directives);
+                    let glue_ident = glue.allocate(&format!("{}Object", base(&ident)));
                     model.abstracts.push(Abstract {
                         name: name.to_owned(),
                         ident,
                         doc,
                         members,
+                        glue_ident,
                         attributes,
                     });
                 }
@@ -529,11 +555,13 @@ impl Builder<'_> {
                         .into_iter()
                         .collect();
                     let doc = doc(&def.description, &def.directives);
+                    let glue_ident = glue.allocate(&format!("{}Object", base(&ident)));
                     model.abstracts.push(Abstract {
                         name: name.to_owned(),
                         ident,
                         doc,
                         members,
+                        glue_ident,
                         attributes,
                     });
                 }
@@ -905,6 +933,11 @@ fn recursive_input_fields(schema: &Schema) -> BTreeSet<(String, String)> {
         }
     }
     boxed
+}
+
+/// A path or type as text without spaces (`::runtime::Id`), for comparisons and attribute strings.
+pub(crate) fn path_text(tokens: &TokenStream) -> String {
+    tokens.to_string().replace(' ', "")
 }
 
 fn file_module(path: &Path) -> String {

@@ -1,6 +1,6 @@
 //! Renders a GraphQL response in an API's own error format (`@errorFormat`): Greenhouse's top-level `errorCode`,
-//! `extensions.code`, or plain messages. Rendering has no side effects and never adds internals; it serializes the
-//! response straight to bytes, without an intermediate JSON tree.
+//! `extensions.code`, or plain messages. Rendering has no side effects and never adds internals; it writes the
+//! response straight to bytes, without an intermediate JSON tree (`data` is JSON text already).
 
 use runtime::response::{JsonMap, Response, ResponseError};
 use runtime::rules::ErrorStyle;
@@ -8,49 +8,41 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 
 use crate::api::GraphqlApi;
 
-/// The response body, in the API's format. `code_field` is false only under the `error-code-missing` fault.
+/// The response body, in the API's format. `code_field` is false only under the `error-code-missing` fault. The
+/// errors are serialized; `data`, already JSON text, is copied as it is.
 pub fn to_bytes(api: &dyn GraphqlApi, response: &Response, code_field: bool) -> Vec<u8> {
-    let rendered = Rendered {
-        api,
-        response,
-        code_field,
-    };
-    serde_json::to_vec(&rendered)
-        .unwrap_or_else(|_| br#"{"errors":[{"message":"Internal server error."}]}"#.to_vec())
+    let data = response.data.as_ref().map(|data| data.as_str());
+    let mut out = Vec::with_capacity(data.map_or(0, str::len) + 128);
+    out.push(b'{');
+    if !response.errors.is_empty() {
+        let errors: Vec<RenderedError<'_>> = response
+            .errors
+            .iter()
+            .map(|error| RenderedError {
+                api,
+                error,
+                code_field,
+            })
+            .collect();
+        out.extend_from_slice(b"\"errors\":");
+        if serde_json::to_writer(&mut out, &errors).is_err() {
+            return br#"{"errors":[{"message":"Internal server error."}]}"#.to_vec();
+        }
+        if data.is_some() {
+            out.push(b',');
+        }
+    }
+    if let Some(data) = data {
+        out.extend_from_slice(b"\"data\":");
+        out.extend_from_slice(data.as_bytes());
+    }
+    out.push(b'}');
+    out
 }
 
 /// The response body as a JSON value (for tests and callers that inspect it).
 pub fn response(api: &dyn GraphqlApi, response: &Response, code_field: bool) -> serde_json::Value {
     serde_json::from_slice(&to_bytes(api, response, code_field)).unwrap_or(serde_json::Value::Null)
-}
-
-struct Rendered<'a> {
-    api: &'a dyn GraphqlApi,
-    response: &'a Response,
-    code_field: bool,
-}
-
-impl Serialize for Rendered<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if !self.response.errors.is_empty() {
-            let errors: Vec<RenderedError<'_>> = self
-                .response
-                .errors
-                .iter()
-                .map(|error| RenderedError {
-                    api: self.api,
-                    error,
-                    code_field: self.code_field,
-                })
-                .collect();
-            map.serialize_entry("errors", &errors)?;
-        }
-        if let Some(data) = &self.response.data {
-            map.serialize_entry("data", data)?;
-        }
-        map.end()
-    }
 }
 
 struct RenderedError<'a> {

@@ -247,9 +247,8 @@ async fn handle(
             );
         }
     };
-    let value = outcome
-        .response
-        .data
+    let data = outcome.response.data.as_ref().map(|data| data.to_value());
+    let value = data
         .as_ref()
         .and_then(|data| data.get(route.field.field_name))
         .filter(|v| !v.is_null());

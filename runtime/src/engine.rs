@@ -36,10 +36,11 @@ impl Default for Limits {
     }
 }
 
-/// A parsed, validated request document.
+/// A parsed, validated request document, and the fast executor's plans of its operations (built on first use).
 #[derive(Debug)]
 pub struct Prepared {
     pub document: Valid<ExecutableDocument>,
+    pub(crate) plans: crate::exec::PlanCache,
 }
 
 /// Parses, validates and caches the request documents of one schema.
@@ -122,7 +123,10 @@ impl Engine {
             .to_executable_validate(&self.schema)
             .map_err(|with_errors| diagnostics(&with_errors.errors, ErrorCode::ValidationFailed))?;
         self.check_shape(&document)?;
-        Ok(Prepared { document })
+        Ok(Prepared {
+            document,
+            plans: crate::exec::PlanCache::default(),
+        })
     }
 
     /// Depth and alias limits, over every operation with fragments expanded.

@@ -11,8 +11,66 @@ pub use apollo_compiler::response::{JsonMap, JsonValue};
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Response {
     /// `None` when the request failed before execution (the spec's "request error": no `data` key).
-    pub data: Option<JsonValue>,
+    pub data: Option<Data>,
     pub errors: Vec<ResponseError>,
+}
+
+/// The `data` of a response as JSON text, written once by the executor: a renderer copies it as it is.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Data(String);
+
+impl Data {
+    /// `null`.
+    pub fn null() -> Self {
+        Data("null".to_owned())
+    }
+
+    /// The text of a JSON value.
+    pub fn from_value(value: &JsonValue) -> Self {
+        Data(serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned()))
+    }
+
+    /// Text that the executor wrote as JSON (serde_json and ASCII punctuation only, so it is UTF-8).
+    pub(crate) fn from_json_bytes(bytes: Vec<u8>) -> Self {
+        Data(String::from_utf8(bytes).unwrap_or_else(|_| "null".to_owned()))
+    }
+
+    /// The JSON text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The data as a JSON value (parsed: for tests and for callers that inspect it, not for rendering).
+    pub fn to_value(&self) -> JsonValue {
+        serde_json::from_str(&self.0).unwrap_or(JsonValue::Null)
+    }
+}
+
+impl Default for Data {
+    fn default() -> Self {
+        Data::null()
+    }
+}
+
+impl From<JsonValue> for Data {
+    fn from(value: JsonValue) -> Self {
+        Data::from_value(&value)
+    }
+}
+
+impl std::fmt::Debug for Data {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Written as the JSON it holds (verbatim by serde_json's serializer).
+impl Serialize for Data {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let raw: &serde_json::value::RawValue =
+            serde_json::from_str(&self.0).map_err(serde::ser::Error::custom)?;
+        raw.serialize(serializer)
+    }
 }
 
 impl Response {

@@ -1,11 +1,12 @@
-//! The execution glue: `engine` and `execute`, and a private wrapper per object type that implements
-//! apollo-compiler's `AsyncObjectValue` by reading plain fields from its value and calling the resolver traits.
+//! The execution glue: `engine`, `execute` (and `execute_reference`, the reference executor kept for differential
+//! tests), and a compact table per object type and per interface or union, handed to the runtime's `glue_object!`
+//! and `glue_abstract!` macros, which expand it when the user's crate compiles.
 
 use apollo_compiler::ast::Type;
-use proc_macro2::{Ident, TokenStream};
+use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-use crate::model::{Field, Model, Object};
+use crate::model::{Abstract, Field, Model, Object};
 
 pub(super) fn emit(model: &Model) -> TokenStream {
     let runtime = &model.runtime;
@@ -20,11 +21,25 @@ pub(super) fn emit(model: &Model) -> TokenStream {
         .as_deref()
         .and_then(|m| model.object(m))
         .map(|o| &o.glue_ident);
-    let mutation_value = match mutation {
-        Some(ident) => quote!(::std::option::Option::Some(&glue::#ident { resolvers, ctx: &ctx })),
-        None => quote!(::std::option::Option::None),
+    let has_mutation = mutation.is_some();
+    let mutation_marker = match mutation {
+        Some(ident) => quote!(glue::#ident),
+        None => quote!(#runtime::exec::NoRoot),
     };
-    let wrappers = model.objects.iter().map(|object| wrapper(model, object));
+    let markers = model.objects.iter().map(|o| &o.glue_ident);
+    let objects = model
+        .objects
+        .iter()
+        .enumerate()
+        .map(|(id, object)| object_glue(model, id, object));
+    let abstracts = model.abstracts.iter().map(|a| abstract_glue(model, a));
+    let signature = quote! {
+        resolvers: &R,
+        engine: &#runtime::engine::Engine,
+        prepared: &#runtime::engine::Prepared,
+        operation_name: ::std::option::Option<&str>,
+        variables: &#runtime::response::JsonMap,
+    };
     quote! {
         /// The operation engine of this schema: parses, validates (against [`PUBLIC_SDL`]) and caches operations.
         pub fn engine(limits: #runtime::engine::Limits) -> #runtime::engine::Engine {
@@ -32,217 +47,158 @@ pub(super) fn emit(model: &Model) -> TokenStream {
         }
 
         /// Executes the chosen operation of a prepared document with `resolvers`.
-        pub async fn execute<R: Resolvers>(
-            resolvers: &R,
-            engine: &#runtime::engine::Engine,
-            prepared: &#runtime::engine::Prepared,
-            operation_name: ::std::option::Option<&str>,
-            variables: &#runtime::response::JsonMap,
-        ) -> #runtime::response::Response {
-            let ctx = #runtime::exec::ExecContext::new();
-            let query = glue::#query { resolvers, ctx: &ctx };
-            #runtime::exec::execute(engine, prepared, operation_name, variables, &ctx, &query, #mutation_value).await
+        pub async fn execute<R: Resolvers>(#signature) -> #runtime::response::Response {
+            #runtime::exec::execute::<R, glue::#query, #mutation_marker>(
+                resolvers, engine, prepared, operation_name, variables, &glue::SCHEMA,
+            ).await
+        }
+
+        /// Executes like [`execute`], through the reference executor (apollo-compiler's resolvers) only: what
+        /// `execute` falls back to where its fast executor does not reach (introspection). Kept callable for the
+        /// differential tests, which check that both answer alike; not for production use.
+        #[doc(hidden)]
+        pub async fn execute_reference<R: Resolvers>(#signature) -> #runtime::response::Response {
+            #runtime::exec::execute_reference::<R, glue::#query, #mutation_marker>(
+                resolvers, engine, prepared, operation_name, variables, #has_mutation,
+            ).await
         }
 
         #[allow(deprecated)]
         mod glue {
-            use #runtime::apollo_compiler::resolvers::{AsyncObjectValue, AsyncResolvedValue, ExecutionError, ResolveInfo};
-            use #runtime::exec::ExecContext;
-            use #runtime::futures::future::BoxFuture;
-            use #runtime::response::JsonValue;
+            #[allow(unused_imports)]
+            use #runtime::exec::{Leaf, List, Opt, Plain};
 
-            type Resolved<'a> = ::std::result::Result<AsyncResolvedValue<'a>, ExecutionError>;
+            pub(super) static SCHEMA: #runtime::exec::SchemaTable = #runtime::exec::SchemaTable {
+                objects: &[#(#markers::TABLE),*],
+                has_mutation: #has_mutation,
+            };
 
-            #[allow(dead_code)]
-            /// A leaf value (scalar or enum, as JSON) of a type with `lists` list wrappers, as apollo-compiler wants
-            /// it: lists as `List`, everything else (including null, and arrays inside a JSON scalar) as `Leaf`.
-            fn leaves<'a>(value: JsonValue, lists: usize) -> AsyncResolvedValue<'a> {
-                match value {
-                    JsonValue::Array(items) if lists > 0 => AsyncResolvedValue::List(Box::pin(
-                        #runtime::futures::stream::iter(items.into_iter().map(move |item| Ok(leaves(item, lists - 1)))),
-                    )),
-                    value => AsyncResolvedValue::Leaf(value),
-                }
-            }
-
-            #[allow(dead_code)]
-            /// A leaf value of a field.
-            fn leaf<'a, T: #runtime::serde::Serialize + ?Sized>(ctx: &ExecContext, value: &T, lists: usize) -> Resolved<'a> {
-                ctx.leaf(value).map(|json| leaves(json, lists))
-            }
-
-            /// A nullable value: null, or what `f` makes of it.
-            #[allow(dead_code)]
-            fn nullable<'a, T>(value: ::std::option::Option<T>, f: impl FnOnce(T) -> Resolved<'a>) -> Resolved<'a> {
-                match value {
-                    Some(value) => f(value),
-                    None => Ok(AsyncResolvedValue::null()),
-                }
-            }
-
-            /// A list, each item as `f` makes it.
-            #[allow(dead_code)]
-            fn list<'a, T: Send + 'a>(items: ::std::vec::Vec<T>, f: impl FnMut(T) -> Resolved<'a> + Send + 'a) -> Resolved<'a> {
-                Ok(AsyncResolvedValue::List(Box::pin(#runtime::futures::stream::iter(items.into_iter().map(f)))))
-            }
-
-            #(#wrappers)*
+            #(#objects)*
+            #(#abstracts)*
         }
     }
 }
 
-fn wrapper(model: &Model, object: &Object) -> TokenStream {
-    let ident = &object.glue_ident;
-    let name = &object.name;
+fn object_glue(model: &Model, id: usize, object: &Object) -> TokenStream {
+    let runtime = &model.runtime;
     let sup = quote!(super::);
-    let value_field = (!object.is_root).then(|| {
-        let backing = model.output_type(&named(name), &sup);
-        quote!(pub(super) value: #backing,)
-    });
+    let marker = &object.glue_ident;
+    let id = Literal::u16_unsuffixed(u16::try_from(id).unwrap_or(u16::MAX));
+    let name = &object.name;
+    let value = if object.is_root {
+        quote!(())
+    } else {
+        model.output_type(&named(name), &sup)
+    };
     let data = (!object.data_fields.is_empty()).then(|| {
         let structure = model.object_struct(name, &sup);
-        if model.is_bound(name) {
-            let runtime = &model.runtime;
-            quote!(let data: &#structure = #runtime::exec::ObjectData::data(&self.value);)
-        } else {
-            quote!(let data: &#structure = &self.value;)
-        }
+        quote!(=> #structure)
     });
-    let data_arms = object.data_fields.iter().map(|field| {
-        let field_name = &field.name;
-        let field_ident = &field.ident;
-        let lists = proc_macro2::Literal::usize_unsuffixed(list_depth(&field.ty));
-        quote!(#field_name => leaf(self.ctx, &data.#field_ident, #lists),)
+    let data_fields = object.data_fields.iter().map(|field| {
+        let ident = &field.ident;
+        let shape = shape(model, &field.ty);
+        quote!(data(#ident, #shape))
     });
-    let resolver_arms = object
+    let resolver_fields = object
         .resolver_fields
         .iter()
-        .map(|field| resolver_arm(model, object, field));
-    // An object of leaf fields only calls no resolver and builds no child, but is built like every other.
-    let unused = object
-        .resolver_fields
-        .is_empty()
-        .then(|| quote!(#[allow(dead_code)]));
-    // How a resolver's value of this type becomes a resolved object.
-    let constructor = value_field.is_some().then(|| {
-        let backing = model.output_type(&named(name), &sup);
-        quote! {
-            impl<'r, R: super::Resolvers> #ident<'r, R> {
-                fn resolved(resolvers: &'r R, ctx: &'r ExecContext, value: #backing) -> Resolved<'r> {
-                    Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
-                }
-            }
-        }
-    });
+        .map(|field| resolver_field(model, object, field));
+    let names = object
+        .data_fields
+        .iter()
+        .chain(&object.resolver_fields)
+        .map(|f| &f.name);
+    let fields = data_fields
+        .chain(resolver_fields)
+        .zip(names)
+        .enumerate()
+        .map(|(index, (spec, name))| {
+            let index = Literal::u16_unsuffixed(u16::try_from(index).unwrap_or(u16::MAX));
+            quote!(#index #name #spec)
+        });
     quote! {
-        pub(super) struct #ident<'r, R> {
-            #unused
-            pub(super) resolvers: &'r R,
-            pub(super) ctx: &'r ExecContext,
-            #value_field
-        }
-
-        #constructor
-
-        impl<R: super::Resolvers> AsyncObjectValue for #ident<'_, R> {
-            fn type_name(&self) -> &str {
-                #name
-            }
-
-            fn resolve_field<'a>(&'a self, info: &'a ResolveInfo<'a>) -> BoxFuture<'a, Resolved<'a>> {
-                Box::pin(async move {
-                    #data
-                    match info.field_name() {
-                        #(#data_arms)*
-                        #(#resolver_arms)*
-                        _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                    }
-                })
+        #runtime::glue_object! {
+            #marker = #id #name: #value #data, super::Resolvers {
+                #(#fields)*
             }
         }
     }
 }
 
-fn resolver_arm(model: &Model, object: &Object, field: &Field) -> TokenStream {
+fn resolver_field(model: &Model, object: &Object, field: &Field) -> TokenStream {
     let Some(trait_ident) = object.trait_ident.as_ref() else {
         return TokenStream::new();
     };
-    let field_name = &field.name;
     let method = &field.ident;
-    let parent = (!object.is_root).then(|| quote!(&self.value,));
-    let (decode, args) = match &field.args_ident {
-        Some(args_ident) => (
-            quote!(let args: super::#args_ident = self.ctx.arguments(info)?;),
-            quote!(args),
-        ),
-        None => (TokenStream::new(), TokenStream::new()),
-    };
-    let value = if model.is_leaf(field.ty.inner_named_type()) {
-        let lists = proc_macro2::Literal::usize_unsuffixed(list_depth(&field.ty));
-        quote!(leaf(self.ctx, &value, #lists))
+    let parent = if object.is_root {
+        quote!(root)
     } else {
-        wrap(model, &field.ty, quote!(value))
+        quote!(parent)
     };
-    quote! {
-        #field_name => {
-            #decode
-            let value = super::#trait_ident::#method(self.resolvers, #parent #args)
-                .await
-                .map_err(|error| self.ctx.fail(error))?;
-            #value
-        }
-    }
+    let args = field.args_ident.as_ref().map(|a| quote!(super::#a));
+    let kind = if model.is_leaf(field.ty.inner_named_type()) {
+        quote!(leaf)
+    } else {
+        quote!(object)
+    };
+    let shape = shape(model, &field.ty);
+    quote!(#kind(super::#trait_ident, #method, #parent, (#args), #shape))
 }
 
-/// How many lists wrap the named type of `ty`.
-fn list_depth(ty: &Type) -> usize {
-    match ty {
-        Type::Named(_) | Type::NonNullNamed(_) => 0,
-        Type::List(item) | Type::NonNullList(item) => 1 + list_depth(item),
-    }
-}
-
-/// An expression turning `expr` (owned, of the Rust type of `ty`, whose named type is an object, interface or union)
-/// into a `Resolved`.
-fn wrap(model: &Model, ty: &Type, expr: TokenStream) -> TokenStream {
-    match ty {
-        Type::NonNullNamed(name) => wrap_named(model, name, expr),
-        Type::Named(name) => {
-            let inner = wrap_named(model, name, quote!(v));
-            quote!(nullable(#expr, |v| #inner))
-        }
-        Type::NonNullList(item) => {
-            let inner = wrap(model, item, quote!(v));
-            quote!(list(#expr, move |v| #inner))
-        }
-        Type::List(item) => {
-            let inner = wrap(model, item, quote!(v));
-            quote!(nullable(#expr, |v| list(v, move |v| #inner)))
-        }
-    }
-}
-
-fn wrap_named(model: &Model, name: &str, expr: TokenStream) -> TokenStream {
-    let object = |object: &Object, value: TokenStream| {
-        let glue: &Ident = &object.glue_ident;
-        quote!(#glue::resolved(self.resolvers, self.ctx, #value))
-    };
-    if let Some(target) = model.object(name) {
-        return object(target, expr);
-    }
-    let Some(a) = model.abstract_type(name) else {
-        // Leaves are handled by the caller; nothing else can be here in a valid schema.
-        return quote!(::std::unreachable!());
-    };
-    // An interface no object implements has an enum without values: this match has no arms, and is unreachable.
-    let enum_ident = &a.ident;
-    let arms = a.members.iter().filter_map(|member| {
+fn abstract_glue(model: &Model, a: &Abstract) -> TokenStream {
+    let runtime = &model.runtime;
+    let marker = &a.glue_ident;
+    let ident = &a.ident;
+    let variants = a.members.iter().filter_map(|member| {
         let target = model.object(member)?;
         let variant = &target.ident;
-        let value = object(target, quote!(v));
-        Some(quote!(super::#enum_ident::#variant(v) => #value,))
+        let glue = &target.glue_ident;
+        Some(quote!(super::#ident::#variant => #glue))
     });
-    quote!(match #expr { #(#arms)* })
+    quote! {
+        #runtime::glue_abstract! {
+            #marker: super::#ident, super::Resolvers { #(#variants),* }
+        }
+    }
+}
+
+/// The shape of a value of `ty` (see `runtime::exec::shape`): `Opt` for a nullable position, `List`, and at the
+/// bottom `Plain` or `Leaf` (a leaf that may be null where it must not) or the marker of an object or abstract type.
+fn shape(model: &Model, ty: &Type) -> TokenStream {
+    match ty {
+        Type::NonNullNamed(name) => named_shape(model, name, true),
+        Type::Named(name) => {
+            let inner = named_shape(model, name, false);
+            quote!(Opt<#inner>)
+        }
+        Type::NonNullList(item) => {
+            let inner = shape(model, item);
+            quote!(List<#inner>)
+        }
+        Type::List(item) => {
+            let inner = shape(model, item);
+            quote!(Opt<List<#inner>>)
+        }
+    }
+}
+
+fn named_shape(model: &Model, name: &str, non_null: bool) -> TokenStream {
+    if model.is_leaf(name) {
+        if non_null && model.leaf_may_be_null(name) {
+            quote!(Leaf)
+        } else {
+            quote!(Plain)
+        }
+    } else if let Some(object) = model.object(name) {
+        let marker = &object.glue_ident;
+        quote!(#marker)
+    } else if let Some(a) = model.abstract_type(name) {
+        let marker = &a.glue_ident;
+        quote!(#marker)
+    } else {
+        // Nothing else can be an output type in a valid schema.
+        quote!(Plain)
+    }
 }
 
 fn named(name: &str) -> Type {

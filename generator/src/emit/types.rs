@@ -6,7 +6,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::docs;
-use crate::model::{Arg, Model};
+use crate::model::{Arg, Model, path_text};
 
 pub(super) fn emit(model: &Model) -> TokenStream {
     let mut tokens = TokenStream::new();
@@ -41,10 +41,6 @@ pub(super) fn emit(model: &Model) -> TokenStream {
 pub(super) fn serde_crate(model: &Model) -> TokenStream {
     let path = format!("{}::serde", path_text(&model.runtime));
     quote!(#[serde(crate = #path)])
-}
-
-pub(super) fn path_text(tokens: &TokenStream) -> String {
-    tokens.to_string().replace(' ', "")
 }
 
 fn enumeration(model: &Model, e: &crate::model::Enum) -> TokenStream {

@@ -200,292 +200,87 @@ pub async fn execute<R: Resolvers>(
     operation_name: ::std::option::Option<&str>,
     variables: &::runtime::response::JsonMap,
 ) -> ::runtime::response::Response {
-    let ctx = ::runtime::exec::ExecContext::new();
-    let query = glue::QueryObject {
-        resolvers,
-        ctx: &ctx,
-    };
-    ::runtime::exec::execute(
-            engine,
-            prepared,
-            operation_name,
-            variables,
-            &ctx,
-            &query,
-            ::std::option::Option::None,
-        )
+    ::runtime::exec::execute::<
+        R,
+        glue::QueryObject,
+        ::runtime::exec::NoRoot,
+    >(resolvers, engine, prepared, operation_name, variables, &glue::SCHEMA)
+        .await
+}
+/// Executes like [`execute`], through the reference executor (apollo-compiler's resolvers) only: what
+/// `execute` falls back to where its fast executor does not reach (introspection). Kept callable for the
+/// differential tests, which check that both answer alike; not for production use.
+#[doc(hidden)]
+pub async fn execute_reference<R: Resolvers>(
+    resolvers: &R,
+    engine: &::runtime::engine::Engine,
+    prepared: &::runtime::engine::Prepared,
+    operation_name: ::std::option::Option<&str>,
+    variables: &::runtime::response::JsonMap,
+) -> ::runtime::response::Response {
+    ::runtime::exec::execute_reference::<
+        R,
+        glue::QueryObject,
+        ::runtime::exec::NoRoot,
+    >(resolvers, engine, prepared, operation_name, variables, false)
         .await
 }
 #[allow(deprecated)]
 mod glue {
-    use ::runtime::apollo_compiler::resolvers::{
-        AsyncObjectValue, AsyncResolvedValue, ExecutionError, ResolveInfo,
+    #[allow(unused_imports)]
+    use ::runtime::exec::{Leaf, List, Opt, Plain};
+    pub(super) static SCHEMA: ::runtime::exec::SchemaTable = ::runtime::exec::SchemaTable {
+        objects: &[
+            CompanyObject::TABLE,
+            PersonObject::TABLE,
+            QueryObject::TABLE,
+            RobotObject::TABLE,
+        ],
+        has_mutation: false,
     };
-    use ::runtime::exec::ExecContext;
-    use ::runtime::futures::future::BoxFuture;
-    use ::runtime::response::JsonValue;
-    type Resolved<'a> = ::std::result::Result<AsyncResolvedValue<'a>, ExecutionError>;
-    #[allow(dead_code)]
-    /// A leaf value (scalar or enum, as JSON) of a type with `lists` list wrappers, as apollo-compiler wants
-    /// it: lists as `List`, everything else (including null, and arrays inside a JSON scalar) as `Leaf`.
-    fn leaves<'a>(value: JsonValue, lists: usize) -> AsyncResolvedValue<'a> {
-        match value {
-            JsonValue::Array(items) if lists > 0 => {
-                AsyncResolvedValue::List(
-                    Box::pin(
-                        ::runtime::futures::stream::iter(
-                            items
-                                .into_iter()
-                                .map(move |item| Ok(leaves(item, lists - 1))),
-                        ),
-                    ),
-                )
-            }
-            value => AsyncResolvedValue::Leaf(value),
-        }
+    ::runtime::glue_object! {
+        CompanyObject = 0 "Company" : super::Company => super::Company, super::Resolvers
+        { 0 "id" data(id, Plain) 1 "name" data(name, Plain) 2 "employees"
+        object(super::CompanyResolvers, employees, parent, (super::CompanyEmployeesArgs),
+        List < PersonObject >) }
     }
-    #[allow(dead_code)]
-    /// A leaf value of a field.
-    fn leaf<'a, T: ::runtime::serde::Serialize + ?Sized>(
-        ctx: &ExecContext,
-        value: &T,
-        lists: usize,
-    ) -> Resolved<'a> {
-        ctx.leaf(value).map(|json| leaves(json, lists))
+    ::runtime::glue_object! {
+        PersonObject = 1 "Person" : super::Person => super::Person, super::Resolvers { 0
+        "id" data(id, Plain) 1 "name" data(name, Plain) 2 "friends"
+        object(super::PersonResolvers, friends, parent, (), List < NamedObject >) }
     }
-    /// A nullable value: null, or what `f` makes of it.
-    #[allow(dead_code)]
-    fn nullable<'a, T>(
-        value: ::std::option::Option<T>,
-        f: impl FnOnce(T) -> Resolved<'a>,
-    ) -> Resolved<'a> {
-        match value {
-            Some(value) => f(value),
-            None => Ok(AsyncResolvedValue::null()),
-        }
+    ::runtime::glue_object! {
+        QueryObject = 2 "Query" : (), super::Resolvers { 0 "node"
+        object(super::QueryResolvers, node, root, (super::QueryNodeArgs), Opt <
+        NodeObject >) 1 "search" object(super::QueryResolvers, search, root,
+        (super::QuerySearchArgs), List < SearchResultObject >) 2 "orphan"
+        object(super::QueryResolvers, orphan, root, (), Opt < OrphanObject >) 3 "orphans"
+        object(super::QueryResolvers, orphans, root, (), Opt < List < Opt < OrphanObject
+        > >>) 4 "single" object(super::QueryResolvers, single, root, (), SingleObject) }
     }
-    /// A list, each item as `f` makes it.
-    #[allow(dead_code)]
-    fn list<'a, T: Send + 'a>(
-        items: ::std::vec::Vec<T>,
-        f: impl FnMut(T) -> Resolved<'a> + Send + 'a,
-    ) -> Resolved<'a> {
-        Ok(
-            AsyncResolvedValue::List(
-                Box::pin(::runtime::futures::stream::iter(items.into_iter().map(f))),
-            ),
-        )
+    ::runtime::glue_object! {
+        RobotObject = 3 "Robot" : super::Robot => super::Robot, super::Resolvers { 0 "id"
+        data(id, Plain) }
     }
-    pub(super) struct CompanyObject<'r, R> {
-        pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ExecContext,
-        pub(super) value: super::Company,
+    ::runtime::glue_abstract! {
+        NamedObject : super::Named, super::Resolvers { super::Named::Company =>
+        CompanyObject, super::Named::Person => PersonObject }
     }
-    impl<'r, R: super::Resolvers> CompanyObject<'r, R> {
-        fn resolved(
-            resolvers: &'r R,
-            ctx: &'r ExecContext,
-            value: super::Company,
-        ) -> Resolved<'r> {
-            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
-        }
+    ::runtime::glue_abstract! {
+        NodeObject : super::Node, super::Resolvers { super::Node::Company =>
+        CompanyObject, super::Node::Person => PersonObject, super::Node::Robot =>
+        RobotObject }
     }
-    impl<R: super::Resolvers> AsyncObjectValue for CompanyObject<'_, R> {
-        fn type_name(&self) -> &str {
-            "Company"
-        }
-        fn resolve_field<'a>(
-            &'a self,
-            info: &'a ResolveInfo<'a>,
-        ) -> BoxFuture<'a, Resolved<'a>> {
-            Box::pin(async move {
-                let data: &super::Company = &self.value;
-                match info.field_name() {
-                    "id" => leaf(self.ctx, &data.id, 0),
-                    "name" => leaf(self.ctx, &data.name, 0),
-                    "employees" => {
-                        let args: super::CompanyEmployeesArgs = self
-                            .ctx
-                            .arguments(info)?;
-                        let value = super::CompanyResolvers::employees(
-                                self.resolvers,
-                                &self.value,
-                                args,
-                            )
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        list(
-                            value,
-                            move |v| PersonObject::resolved(self.resolvers, self.ctx, v),
-                        )
-                    }
-                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                }
-            })
-        }
+    ::runtime::glue_abstract! {
+        OrphanObject : super::Orphan, super::Resolvers {}
     }
-    pub(super) struct PersonObject<'r, R> {
-        pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ExecContext,
-        pub(super) value: super::Person,
+    ::runtime::glue_abstract! {
+        SearchResultObject : super::SearchResult, super::Resolvers {
+        super::SearchResult::Company => CompanyObject, super::SearchResult::Person =>
+        PersonObject }
     }
-    impl<'r, R: super::Resolvers> PersonObject<'r, R> {
-        fn resolved(
-            resolvers: &'r R,
-            ctx: &'r ExecContext,
-            value: super::Person,
-        ) -> Resolved<'r> {
-            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
-        }
-    }
-    impl<R: super::Resolvers> AsyncObjectValue for PersonObject<'_, R> {
-        fn type_name(&self) -> &str {
-            "Person"
-        }
-        fn resolve_field<'a>(
-            &'a self,
-            info: &'a ResolveInfo<'a>,
-        ) -> BoxFuture<'a, Resolved<'a>> {
-            Box::pin(async move {
-                let data: &super::Person = &self.value;
-                match info.field_name() {
-                    "id" => leaf(self.ctx, &data.id, 0),
-                    "name" => leaf(self.ctx, &data.name, 0),
-                    "friends" => {
-                        let value = super::PersonResolvers::friends(
-                                self.resolvers,
-                                &self.value,
-                            )
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        list(
-                            value,
-                            move |v| match v {
-                                super::Named::Company(v) => {
-                                    CompanyObject::resolved(self.resolvers, self.ctx, v)
-                                }
-                                super::Named::Person(v) => {
-                                    PersonObject::resolved(self.resolvers, self.ctx, v)
-                                }
-                            },
-                        )
-                    }
-                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                }
-            })
-        }
-    }
-    pub(super) struct QueryObject<'r, R> {
-        pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ExecContext,
-    }
-    impl<R: super::Resolvers> AsyncObjectValue for QueryObject<'_, R> {
-        fn type_name(&self) -> &str {
-            "Query"
-        }
-        fn resolve_field<'a>(
-            &'a self,
-            info: &'a ResolveInfo<'a>,
-        ) -> BoxFuture<'a, Resolved<'a>> {
-            Box::pin(async move {
-                match info.field_name() {
-                    "node" => {
-                        let args: super::QueryNodeArgs = self.ctx.arguments(info)?;
-                        let value = super::QueryResolvers::node(self.resolvers, args)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        nullable(
-                            value,
-                            |v| match v {
-                                super::Node::Company(v) => {
-                                    CompanyObject::resolved(self.resolvers, self.ctx, v)
-                                }
-                                super::Node::Person(v) => {
-                                    PersonObject::resolved(self.resolvers, self.ctx, v)
-                                }
-                                super::Node::Robot(v) => {
-                                    RobotObject::resolved(self.resolvers, self.ctx, v)
-                                }
-                            },
-                        )
-                    }
-                    "search" => {
-                        let args: super::QuerySearchArgs = self.ctx.arguments(info)?;
-                        let value = super::QueryResolvers::search(self.resolvers, args)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        list(
-                            value,
-                            move |v| match v {
-                                super::SearchResult::Company(v) => {
-                                    CompanyObject::resolved(self.resolvers, self.ctx, v)
-                                }
-                                super::SearchResult::Person(v) => {
-                                    PersonObject::resolved(self.resolvers, self.ctx, v)
-                                }
-                            },
-                        )
-                    }
-                    "orphan" => {
-                        let value = super::QueryResolvers::orphan(self.resolvers)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        nullable(value, |v| match v {})
-                    }
-                    "orphans" => {
-                        let value = super::QueryResolvers::orphans(self.resolvers)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        nullable(
-                            value,
-                            |v| list(v, move |v| nullable(v, |v| match v {})),
-                        )
-                    }
-                    "single" => {
-                        let value = super::QueryResolvers::single(self.resolvers)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        match value {
-                            super::Single::Robot(v) => {
-                                RobotObject::resolved(self.resolvers, self.ctx, v)
-                            }
-                        }
-                    }
-                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                }
-            })
-        }
-    }
-    pub(super) struct RobotObject<'r, R> {
-        #[allow(dead_code)]
-        pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ExecContext,
-        pub(super) value: super::Robot,
-    }
-    impl<'r, R: super::Resolvers> RobotObject<'r, R> {
-        fn resolved(
-            resolvers: &'r R,
-            ctx: &'r ExecContext,
-            value: super::Robot,
-        ) -> Resolved<'r> {
-            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
-        }
-    }
-    impl<R: super::Resolvers> AsyncObjectValue for RobotObject<'_, R> {
-        fn type_name(&self) -> &str {
-            "Robot"
-        }
-        fn resolve_field<'a>(
-            &'a self,
-            info: &'a ResolveInfo<'a>,
-        ) -> BoxFuture<'a, Resolved<'a>> {
-            Box::pin(async move {
-                let data: &super::Robot = &self.value;
-                match info.field_name() {
-                    "id" => leaf(self.ctx, &data.id, 0),
-                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                }
-            })
-        }
+    ::runtime::glue_abstract! {
+        SingleObject : super::Single, super::Resolvers { super::Single::Robot =>
+        RobotObject }
     }
 }

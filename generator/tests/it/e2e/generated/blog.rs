@@ -440,430 +440,98 @@ pub async fn execute<R: Resolvers>(
     operation_name: ::std::option::Option<&str>,
     variables: &::runtime::response::JsonMap,
 ) -> ::runtime::response::Response {
-    let ctx = ::runtime::exec::ExecContext::new();
-    let query = glue::QueryObject {
-        resolvers,
-        ctx: &ctx,
-    };
-    ::runtime::exec::execute(
-            engine,
-            prepared,
-            operation_name,
-            variables,
-            &ctx,
-            &query,
-            ::std::option::Option::Some(
-                &glue::MutationObject {
-                    resolvers,
-                    ctx: &ctx,
-                },
-            ),
-        )
+    ::runtime::exec::execute::<
+        R,
+        glue::QueryObject,
+        glue::MutationObject,
+    >(resolvers, engine, prepared, operation_name, variables, &glue::SCHEMA)
+        .await
+}
+/// Executes like [`execute`], through the reference executor (apollo-compiler's resolvers) only: what
+/// `execute` falls back to where its fast executor does not reach (introspection). Kept callable for the
+/// differential tests, which check that both answer alike; not for production use.
+#[doc(hidden)]
+pub async fn execute_reference<R: Resolvers>(
+    resolvers: &R,
+    engine: &::runtime::engine::Engine,
+    prepared: &::runtime::engine::Prepared,
+    operation_name: ::std::option::Option<&str>,
+    variables: &::runtime::response::JsonMap,
+) -> ::runtime::response::Response {
+    ::runtime::exec::execute_reference::<
+        R,
+        glue::QueryObject,
+        glue::MutationObject,
+    >(resolvers, engine, prepared, operation_name, variables, true)
         .await
 }
 #[allow(deprecated)]
 mod glue {
-    use ::runtime::apollo_compiler::resolvers::{
-        AsyncObjectValue, AsyncResolvedValue, ExecutionError, ResolveInfo,
+    #[allow(unused_imports)]
+    use ::runtime::exec::{Leaf, List, Opt, Plain};
+    pub(super) static SCHEMA: ::runtime::exec::SchemaTable = ::runtime::exec::SchemaTable {
+        objects: &[
+            AuthorObject::TABLE,
+            CommentObject::TABLE,
+            MutationObject::TABLE,
+            PostObject::TABLE,
+            QueryObject::TABLE,
+            SeenObject::TABLE,
+        ],
+        has_mutation: true,
     };
-    use ::runtime::exec::ExecContext;
-    use ::runtime::futures::future::BoxFuture;
-    use ::runtime::response::JsonValue;
-    type Resolved<'a> = ::std::result::Result<AsyncResolvedValue<'a>, ExecutionError>;
-    #[allow(dead_code)]
-    /// A leaf value (scalar or enum, as JSON) of a type with `lists` list wrappers, as apollo-compiler wants
-    /// it: lists as `List`, everything else (including null, and arrays inside a JSON scalar) as `Leaf`.
-    fn leaves<'a>(value: JsonValue, lists: usize) -> AsyncResolvedValue<'a> {
-        match value {
-            JsonValue::Array(items) if lists > 0 => {
-                AsyncResolvedValue::List(
-                    Box::pin(
-                        ::runtime::futures::stream::iter(
-                            items
-                                .into_iter()
-                                .map(move |item| Ok(leaves(item, lists - 1))),
-                        ),
-                    ),
-                )
-            }
-            value => AsyncResolvedValue::Leaf(value),
-        }
+    ::runtime::glue_object! {
+        AuthorObject = 0 "Author" : crate ::e2e::blog::AuthorRecord => super::Author,
+        super::Resolvers { 0 "id" data(id, Plain) 1 "name" data(name, Plain) 2 "posts"
+        object(super::AuthorResolvers, posts, parent, (super::AuthorPostsArgs), List <
+        PostObject >) }
     }
-    #[allow(dead_code)]
-    /// A leaf value of a field.
-    fn leaf<'a, T: ::runtime::serde::Serialize + ?Sized>(
-        ctx: &ExecContext,
-        value: &T,
-        lists: usize,
-    ) -> Resolved<'a> {
-        ctx.leaf(value).map(|json| leaves(json, lists))
+    ::runtime::glue_object! {
+        CommentObject = 1 "Comment" : super::Comment => super::Comment, super::Resolvers
+        { 0 "id" data(id, Plain) 1 "body" leaf(super::CommentResolvers, body, parent,
+        (super::CommentBodyArgs), Plain) 2 "note" leaf(super::CommentResolvers, note,
+        parent, (super::CommentNoteArgs), Opt < Plain >) }
     }
-    /// A nullable value: null, or what `f` makes of it.
-    #[allow(dead_code)]
-    fn nullable<'a, T>(
-        value: ::std::option::Option<T>,
-        f: impl FnOnce(T) -> Resolved<'a>,
-    ) -> Resolved<'a> {
-        match value {
-            Some(value) => f(value),
-            None => Ok(AsyncResolvedValue::null()),
-        }
+    ::runtime::glue_object! {
+        MutationObject = 2 "Mutation" : (), super::Resolvers { 0 "updatePost"
+        object(super::MutationResolvers, update_post, root,
+        (super::MutationUpdatePostArgs), PostObject) }
     }
-    /// A list, each item as `f` makes it.
-    #[allow(dead_code)]
-    fn list<'a, T: Send + 'a>(
-        items: ::std::vec::Vec<T>,
-        f: impl FnMut(T) -> Resolved<'a> + Send + 'a,
-    ) -> Resolved<'a> {
-        Ok(
-            AsyncResolvedValue::List(
-                Box::pin(::runtime::futures::stream::iter(items.into_iter().map(f))),
-            ),
-        )
+    ::runtime::glue_object! {
+        PostObject = 3 "Post" : super::Post => super::Post, super::Resolvers { 0 "id"
+        data(id, Plain) 1 "title" data(title, Plain) 2 "published" data(published, Opt <
+        Plain >) 3 "tags" data(tags, List < Plain >) 4 "author"
+        object(super::PostResolvers, author, parent, (), AuthorObject) 5 "comments"
+        object(super::PostResolvers, comments, parent, (super::PostCommentsArgs), List <
+        CommentObject >) }
     }
-    pub(super) struct AuthorObject<'r, R> {
-        pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ExecContext,
-        pub(super) value: crate::e2e::blog::AuthorRecord,
+    ::runtime::glue_object! {
+        QueryObject = 4 "Query" : (), super::Resolvers { 0 "post"
+        object(super::QueryResolvers, post, root, (super::QueryPostArgs), Opt <
+        PostObject >) 1 "posts" object(super::QueryResolvers, posts, root,
+        (super::QueryPostsArgs), List < PostObject >) 2 "node"
+        object(super::QueryResolvers, node, root, (super::QueryNodeArgs), Opt <
+        NodeObject >) 3 "search" object(super::QueryResolvers, search, root,
+        (super::QuerySearchArgs), List < SearchResultObject >) 4 "seen"
+        object(super::QueryResolvers, seen, root, (super::QuerySeenArgs), SeenObject) 5
+        "publishedOn" object(super::QueryResolvers, published_on, root,
+        (super::QueryPublishedOnArgs), Opt < List < PostObject >>) 6 "broken"
+        leaf(super::QueryResolvers, broken, root, (), Opt < Plain >) 7 "fatal"
+        leaf(super::QueryResolvers, fatal, root, (), Plain) 8 "settings"
+        leaf(super::QueryResolvers, settings, root, (), Opt < Plain >) 9 "settingsList"
+        leaf(super::QueryResolvers, settings_list, root, (), List < Opt < Plain > >) }
     }
-    impl<'r, R: super::Resolvers> AuthorObject<'r, R> {
-        fn resolved(
-            resolvers: &'r R,
-            ctx: &'r ExecContext,
-            value: crate::e2e::blog::AuthorRecord,
-        ) -> Resolved<'r> {
-            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
-        }
+    ::runtime::glue_object! {
+        SeenObject = 5 "Seen" : super::Seen => super::Seen, super::Resolvers { 0 "title"
+        data(title, Plain) 1 "tag" data(tag, Plain) 2 "nested" data(nested, Plain) }
     }
-    impl<R: super::Resolvers> AsyncObjectValue for AuthorObject<'_, R> {
-        fn type_name(&self) -> &str {
-            "Author"
-        }
-        fn resolve_field<'a>(
-            &'a self,
-            info: &'a ResolveInfo<'a>,
-        ) -> BoxFuture<'a, Resolved<'a>> {
-            Box::pin(async move {
-                let data: &super::Author = ::runtime::exec::ObjectData::data(
-                    &self.value,
-                );
-                match info.field_name() {
-                    "id" => leaf(self.ctx, &data.id, 0),
-                    "name" => leaf(self.ctx, &data.name, 0),
-                    "posts" => {
-                        let args: super::AuthorPostsArgs = self.ctx.arguments(info)?;
-                        let value = super::AuthorResolvers::posts(
-                                self.resolvers,
-                                &self.value,
-                                args,
-                            )
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        list(
-                            value,
-                            move |v| PostObject::resolved(self.resolvers, self.ctx, v),
-                        )
-                    }
-                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                }
-            })
-        }
+    ::runtime::glue_abstract! {
+        NodeObject : super::Node, super::Resolvers { super::Node::Author => AuthorObject,
+        super::Node::Post => PostObject }
     }
-    pub(super) struct CommentObject<'r, R> {
-        pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ExecContext,
-        pub(super) value: super::Comment,
-    }
-    impl<'r, R: super::Resolvers> CommentObject<'r, R> {
-        fn resolved(
-            resolvers: &'r R,
-            ctx: &'r ExecContext,
-            value: super::Comment,
-        ) -> Resolved<'r> {
-            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
-        }
-    }
-    impl<R: super::Resolvers> AsyncObjectValue for CommentObject<'_, R> {
-        fn type_name(&self) -> &str {
-            "Comment"
-        }
-        fn resolve_field<'a>(
-            &'a self,
-            info: &'a ResolveInfo<'a>,
-        ) -> BoxFuture<'a, Resolved<'a>> {
-            Box::pin(async move {
-                let data: &super::Comment = &self.value;
-                match info.field_name() {
-                    "id" => leaf(self.ctx, &data.id, 0),
-                    "body" => {
-                        let args: super::CommentBodyArgs = self.ctx.arguments(info)?;
-                        let value = super::CommentResolvers::body(
-                                self.resolvers,
-                                &self.value,
-                                args,
-                            )
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        leaf(self.ctx, &value, 0)
-                    }
-                    "note" => {
-                        let args: super::CommentNoteArgs = self.ctx.arguments(info)?;
-                        let value = super::CommentResolvers::note(
-                                self.resolvers,
-                                &self.value,
-                                args,
-                            )
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        leaf(self.ctx, &value, 0)
-                    }
-                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                }
-            })
-        }
-    }
-    pub(super) struct MutationObject<'r, R> {
-        pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ExecContext,
-    }
-    impl<R: super::Resolvers> AsyncObjectValue for MutationObject<'_, R> {
-        fn type_name(&self) -> &str {
-            "Mutation"
-        }
-        fn resolve_field<'a>(
-            &'a self,
-            info: &'a ResolveInfo<'a>,
-        ) -> BoxFuture<'a, Resolved<'a>> {
-            Box::pin(async move {
-                match info.field_name() {
-                    "updatePost" => {
-                        let args: super::MutationUpdatePostArgs = self
-                            .ctx
-                            .arguments(info)?;
-                        let value = super::MutationResolvers::update_post(
-                                self.resolvers,
-                                args,
-                            )
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        PostObject::resolved(self.resolvers, self.ctx, value)
-                    }
-                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                }
-            })
-        }
-    }
-    pub(super) struct PostObject<'r, R> {
-        pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ExecContext,
-        pub(super) value: super::Post,
-    }
-    impl<'r, R: super::Resolvers> PostObject<'r, R> {
-        fn resolved(
-            resolvers: &'r R,
-            ctx: &'r ExecContext,
-            value: super::Post,
-        ) -> Resolved<'r> {
-            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
-        }
-    }
-    impl<R: super::Resolvers> AsyncObjectValue for PostObject<'_, R> {
-        fn type_name(&self) -> &str {
-            "Post"
-        }
-        fn resolve_field<'a>(
-            &'a self,
-            info: &'a ResolveInfo<'a>,
-        ) -> BoxFuture<'a, Resolved<'a>> {
-            Box::pin(async move {
-                let data: &super::Post = &self.value;
-                match info.field_name() {
-                    "id" => leaf(self.ctx, &data.id, 0),
-                    "title" => leaf(self.ctx, &data.title, 0),
-                    "published" => leaf(self.ctx, &data.published, 0),
-                    "tags" => leaf(self.ctx, &data.tags, 1),
-                    "author" => {
-                        let value = super::PostResolvers::author(
-                                self.resolvers,
-                                &self.value,
-                            )
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        AuthorObject::resolved(self.resolvers, self.ctx, value)
-                    }
-                    "comments" => {
-                        let args: super::PostCommentsArgs = self.ctx.arguments(info)?;
-                        let value = super::PostResolvers::comments(
-                                self.resolvers,
-                                &self.value,
-                                args,
-                            )
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        list(
-                            value,
-                            move |v| CommentObject::resolved(self.resolvers, self.ctx, v),
-                        )
-                    }
-                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                }
-            })
-        }
-    }
-    pub(super) struct QueryObject<'r, R> {
-        pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ExecContext,
-    }
-    impl<R: super::Resolvers> AsyncObjectValue for QueryObject<'_, R> {
-        fn type_name(&self) -> &str {
-            "Query"
-        }
-        fn resolve_field<'a>(
-            &'a self,
-            info: &'a ResolveInfo<'a>,
-        ) -> BoxFuture<'a, Resolved<'a>> {
-            Box::pin(async move {
-                match info.field_name() {
-                    "post" => {
-                        let args: super::QueryPostArgs = self.ctx.arguments(info)?;
-                        let value = super::QueryResolvers::post(self.resolvers, args)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        nullable(
-                            value,
-                            |v| PostObject::resolved(self.resolvers, self.ctx, v),
-                        )
-                    }
-                    "posts" => {
-                        let args: super::QueryPostsArgs = self.ctx.arguments(info)?;
-                        let value = super::QueryResolvers::posts(self.resolvers, args)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        list(
-                            value,
-                            move |v| PostObject::resolved(self.resolvers, self.ctx, v),
-                        )
-                    }
-                    "node" => {
-                        let args: super::QueryNodeArgs = self.ctx.arguments(info)?;
-                        let value = super::QueryResolvers::node(self.resolvers, args)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        nullable(
-                            value,
-                            |v| match v {
-                                super::Node::Author(v) => {
-                                    AuthorObject::resolved(self.resolvers, self.ctx, v)
-                                }
-                                super::Node::Post(v) => {
-                                    PostObject::resolved(self.resolvers, self.ctx, v)
-                                }
-                            },
-                        )
-                    }
-                    "search" => {
-                        let args: super::QuerySearchArgs = self.ctx.arguments(info)?;
-                        let value = super::QueryResolvers::search(self.resolvers, args)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        list(
-                            value,
-                            move |v| match v {
-                                super::SearchResult::Author(v) => {
-                                    AuthorObject::resolved(self.resolvers, self.ctx, v)
-                                }
-                                super::SearchResult::Post(v) => {
-                                    PostObject::resolved(self.resolvers, self.ctx, v)
-                                }
-                            },
-                        )
-                    }
-                    "seen" => {
-                        let args: super::QuerySeenArgs = self.ctx.arguments(info)?;
-                        let value = super::QueryResolvers::seen(self.resolvers, args)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        SeenObject::resolved(self.resolvers, self.ctx, value)
-                    }
-                    "publishedOn" => {
-                        let args: super::QueryPublishedOnArgs = self
-                            .ctx
-                            .arguments(info)?;
-                        let value = super::QueryResolvers::published_on(
-                                self.resolvers,
-                                args,
-                            )
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        nullable(
-                            value,
-                            |v| list(
-                                v,
-                                move |v| PostObject::resolved(self.resolvers, self.ctx, v),
-                            ),
-                        )
-                    }
-                    "broken" => {
-                        let value = super::QueryResolvers::broken(self.resolvers)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        leaf(self.ctx, &value, 0)
-                    }
-                    "fatal" => {
-                        let value = super::QueryResolvers::fatal(self.resolvers)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        leaf(self.ctx, &value, 0)
-                    }
-                    "settings" => {
-                        let value = super::QueryResolvers::settings(self.resolvers)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        leaf(self.ctx, &value, 0)
-                    }
-                    "settingsList" => {
-                        let value = super::QueryResolvers::settings_list(self.resolvers)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        leaf(self.ctx, &value, 1)
-                    }
-                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                }
-            })
-        }
-    }
-    pub(super) struct SeenObject<'r, R> {
-        #[allow(dead_code)]
-        pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ExecContext,
-        pub(super) value: super::Seen,
-    }
-    impl<'r, R: super::Resolvers> SeenObject<'r, R> {
-        fn resolved(
-            resolvers: &'r R,
-            ctx: &'r ExecContext,
-            value: super::Seen,
-        ) -> Resolved<'r> {
-            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
-        }
-    }
-    impl<R: super::Resolvers> AsyncObjectValue for SeenObject<'_, R> {
-        fn type_name(&self) -> &str {
-            "Seen"
-        }
-        fn resolve_field<'a>(
-            &'a self,
-            info: &'a ResolveInfo<'a>,
-        ) -> BoxFuture<'a, Resolved<'a>> {
-            Box::pin(async move {
-                let data: &super::Seen = &self.value;
-                match info.field_name() {
-                    "title" => leaf(self.ctx, &data.title, 0),
-                    "tag" => leaf(self.ctx, &data.tag, 0),
-                    "nested" => leaf(self.ctx, &data.nested, 0),
-                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                }
-            })
-        }
+    ::runtime::glue_abstract! {
+        SearchResultObject : super::SearchResult, super::Resolvers {
+        super::SearchResult::Author => AuthorObject, super::SearchResult::Post =>
+        PostObject }
     }
 }

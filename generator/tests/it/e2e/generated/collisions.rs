@@ -273,410 +273,90 @@ pub async fn execute<R: Resolvers>(
     operation_name: ::std::option::Option<&str>,
     variables: &::runtime::response::JsonMap,
 ) -> ::runtime::response::Response {
-    let ctx = ::runtime::exec::ExecContext::new();
-    let query = glue::QueryObject {
-        resolvers,
-        ctx: &ctx,
-    };
-    ::runtime::exec::execute(
-            engine,
-            prepared,
-            operation_name,
-            variables,
-            &ctx,
-            &query,
-            ::std::option::Option::None,
-        )
+    ::runtime::exec::execute::<
+        R,
+        glue::QueryObject,
+        ::runtime::exec::NoRoot,
+    >(resolvers, engine, prepared, operation_name, variables, &glue::SCHEMA)
+        .await
+}
+/// Executes like [`execute`], through the reference executor (apollo-compiler's resolvers) only: what
+/// `execute` falls back to where its fast executor does not reach (introspection). Kept callable for the
+/// differential tests, which check that both answer alike; not for production use.
+#[doc(hidden)]
+pub async fn execute_reference<R: Resolvers>(
+    resolvers: &R,
+    engine: &::runtime::engine::Engine,
+    prepared: &::runtime::engine::Prepared,
+    operation_name: ::std::option::Option<&str>,
+    variables: &::runtime::response::JsonMap,
+) -> ::runtime::response::Response {
+    ::runtime::exec::execute_reference::<
+        R,
+        glue::QueryObject,
+        ::runtime::exec::NoRoot,
+    >(resolvers, engine, prepared, operation_name, variables, false)
         .await
 }
 #[allow(deprecated)]
 mod glue {
-    use ::runtime::apollo_compiler::resolvers::{
-        AsyncObjectValue, AsyncResolvedValue, ExecutionError, ResolveInfo,
+    #[allow(unused_imports)]
+    use ::runtime::exec::{Leaf, List, Opt, Plain};
+    pub(super) static SCHEMA: ::runtime::exec::SchemaTable = ::runtime::exec::SchemaTable {
+        objects: &[
+            EmployeeObject::TABLE,
+            EmployeeObjectObject::TABLE,
+            EmployeeResolversObject::TABLE,
+            FooBarObject::TABLE,
+            FooBarObject_::TABLE,
+            QueryObject::TABLE,
+            QueryEmployeeArgsObject::TABLE,
+            QueryEmployeesArgsObject::TABLE,
+        ],
+        has_mutation: false,
     };
-    use ::runtime::exec::ExecContext;
-    use ::runtime::futures::future::BoxFuture;
-    use ::runtime::response::JsonValue;
-    type Resolved<'a> = ::std::result::Result<AsyncResolvedValue<'a>, ExecutionError>;
-    #[allow(dead_code)]
-    /// A leaf value (scalar or enum, as JSON) of a type with `lists` list wrappers, as apollo-compiler wants
-    /// it: lists as `List`, everything else (including null, and arrays inside a JSON scalar) as `Leaf`.
-    fn leaves<'a>(value: JsonValue, lists: usize) -> AsyncResolvedValue<'a> {
-        match value {
-            JsonValue::Array(items) if lists > 0 => {
-                AsyncResolvedValue::List(
-                    Box::pin(
-                        ::runtime::futures::stream::iter(
-                            items
-                                .into_iter()
-                                .map(move |item| Ok(leaves(item, lists - 1))),
-                        ),
-                    ),
-                )
-            }
-            value => AsyncResolvedValue::Leaf(value),
-        }
+    ::runtime::glue_object! {
+        EmployeeObject = 0 "Employee" : super::Employee => super::Employee,
+        super::Resolvers { 0 "fooBar" data(foo_bar, Opt < Plain >) 1 "foo_bar"
+        data(foo_bar_, Opt < Plain >) 2 "manager" object(super::EmployeeResolvers_,
+        manager, parent, (super::EmployeeManagerArgs), Opt < EmployeeObject >) 3 "object"
+        object(super::EmployeeResolvers_, object, parent, (), Opt < EmployeeObjectObject
+        >) }
     }
-    #[allow(dead_code)]
-    /// A leaf value of a field.
-    fn leaf<'a, T: ::runtime::serde::Serialize + ?Sized>(
-        ctx: &ExecContext,
-        value: &T,
-        lists: usize,
-    ) -> Resolved<'a> {
-        ctx.leaf(value).map(|json| leaves(json, lists))
+    ::runtime::glue_object! {
+        EmployeeObjectObject = 1 "EmployeeObject" : super::EmployeeObject =>
+        super::EmployeeObject, super::Resolvers { 0 "id" data(id, Plain) }
     }
-    /// A nullable value: null, or what `f` makes of it.
-    #[allow(dead_code)]
-    fn nullable<'a, T>(
-        value: ::std::option::Option<T>,
-        f: impl FnOnce(T) -> Resolved<'a>,
-    ) -> Resolved<'a> {
-        match value {
-            Some(value) => f(value),
-            None => Ok(AsyncResolvedValue::null()),
-        }
+    ::runtime::glue_object! {
+        EmployeeResolversObject = 2 "EmployeeResolvers" : super::EmployeeResolvers =>
+        super::EmployeeResolvers, super::Resolvers { 0 "x" data(x, Opt < Plain >) }
     }
-    /// A list, each item as `f` makes it.
-    #[allow(dead_code)]
-    fn list<'a, T: Send + 'a>(
-        items: ::std::vec::Vec<T>,
-        f: impl FnMut(T) -> Resolved<'a> + Send + 'a,
-    ) -> Resolved<'a> {
-        Ok(
-            AsyncResolvedValue::List(
-                Box::pin(::runtime::futures::stream::iter(items.into_iter().map(f))),
-            ),
-        )
+    ::runtime::glue_object! {
+        FooBarObject = 3 "FooBar" : super::FooBar => super::FooBar, super::Resolvers { 0
+        "x" data(x, Opt < Plain >) }
     }
-    pub(super) struct EmployeeObject<'r, R> {
-        pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ExecContext,
-        pub(super) value: super::Employee,
+    ::runtime::glue_object! {
+        FooBarObject_ = 4 "Foo_Bar" : super::FooBar_ => super::FooBar_, super::Resolvers
+        { 0 "x" data(x, Opt < Plain >) }
     }
-    impl<'r, R: super::Resolvers> EmployeeObject<'r, R> {
-        fn resolved(
-            resolvers: &'r R,
-            ctx: &'r ExecContext,
-            value: super::Employee,
-        ) -> Resolved<'r> {
-            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
-        }
+    ::runtime::glue_object! {
+        QueryObject = 5 "Query" : (), super::Resolvers { 0 "fooBar"
+        leaf(super::QueryResolvers, foo_bar, root, (), Opt < Plain >) 1 "foo_bar"
+        leaf(super::QueryResolvers, foo_bar_, root, (), Opt < Plain >) 2 "FooBar"
+        leaf(super::QueryResolvers, foo_bar__, root, (), Opt < Plain >) 3 "employee"
+        object(super::QueryResolvers, employee, root, (super::QueryEmployeeArgs_), Opt <
+        EmployeeObject >) 4 "employees" object(super::QueryResolvers, employees, root,
+        (super::QueryEmployeesArgs_), List < EmployeeObject >) 5 "engine"
+        leaf(super::QueryResolvers, engine, root, (), Opt < Plain >) 6 "execute"
+        leaf(super::QueryResolvers, execute, root, (), Opt < Plain >) }
     }
-    impl<R: super::Resolvers> AsyncObjectValue for EmployeeObject<'_, R> {
-        fn type_name(&self) -> &str {
-            "Employee"
-        }
-        fn resolve_field<'a>(
-            &'a self,
-            info: &'a ResolveInfo<'a>,
-        ) -> BoxFuture<'a, Resolved<'a>> {
-            Box::pin(async move {
-                let data: &super::Employee = &self.value;
-                match info.field_name() {
-                    "fooBar" => leaf(self.ctx, &data.foo_bar, 0),
-                    "foo_bar" => leaf(self.ctx, &data.foo_bar_, 0),
-                    "manager" => {
-                        let args: super::EmployeeManagerArgs = self.ctx.arguments(info)?;
-                        let value = super::EmployeeResolvers_::manager(
-                                self.resolvers,
-                                &self.value,
-                                args,
-                            )
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        nullable(
-                            value,
-                            |v| EmployeeObject::resolved(self.resolvers, self.ctx, v),
-                        )
-                    }
-                    "object" => {
-                        let value = super::EmployeeResolvers_::object(
-                                self.resolvers,
-                                &self.value,
-                            )
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        nullable(
-                            value,
-                            |v| EmployeeObjectObject::resolved(
-                                self.resolvers,
-                                self.ctx,
-                                v,
-                            ),
-                        )
-                    }
-                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                }
-            })
-        }
+    ::runtime::glue_object! {
+        QueryEmployeeArgsObject = 6 "QueryEmployeeArgs" : super::QueryEmployeeArgs =>
+        super::QueryEmployeeArgs, super::Resolvers { 0 "id" data(id, Plain) }
     }
-    pub(super) struct EmployeeObjectObject<'r, R> {
-        #[allow(dead_code)]
-        pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ExecContext,
-        pub(super) value: super::EmployeeObject,
-    }
-    impl<'r, R: super::Resolvers> EmployeeObjectObject<'r, R> {
-        fn resolved(
-            resolvers: &'r R,
-            ctx: &'r ExecContext,
-            value: super::EmployeeObject,
-        ) -> Resolved<'r> {
-            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
-        }
-    }
-    impl<R: super::Resolvers> AsyncObjectValue for EmployeeObjectObject<'_, R> {
-        fn type_name(&self) -> &str {
-            "EmployeeObject"
-        }
-        fn resolve_field<'a>(
-            &'a self,
-            info: &'a ResolveInfo<'a>,
-        ) -> BoxFuture<'a, Resolved<'a>> {
-            Box::pin(async move {
-                let data: &super::EmployeeObject = &self.value;
-                match info.field_name() {
-                    "id" => leaf(self.ctx, &data.id, 0),
-                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                }
-            })
-        }
-    }
-    pub(super) struct EmployeeResolversObject<'r, R> {
-        #[allow(dead_code)]
-        pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ExecContext,
-        pub(super) value: super::EmployeeResolvers,
-    }
-    impl<'r, R: super::Resolvers> EmployeeResolversObject<'r, R> {
-        fn resolved(
-            resolvers: &'r R,
-            ctx: &'r ExecContext,
-            value: super::EmployeeResolvers,
-        ) -> Resolved<'r> {
-            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
-        }
-    }
-    impl<R: super::Resolvers> AsyncObjectValue for EmployeeResolversObject<'_, R> {
-        fn type_name(&self) -> &str {
-            "EmployeeResolvers"
-        }
-        fn resolve_field<'a>(
-            &'a self,
-            info: &'a ResolveInfo<'a>,
-        ) -> BoxFuture<'a, Resolved<'a>> {
-            Box::pin(async move {
-                let data: &super::EmployeeResolvers = &self.value;
-                match info.field_name() {
-                    "x" => leaf(self.ctx, &data.x, 0),
-                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                }
-            })
-        }
-    }
-    pub(super) struct FooBarObject<'r, R> {
-        #[allow(dead_code)]
-        pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ExecContext,
-        pub(super) value: super::FooBar,
-    }
-    impl<'r, R: super::Resolvers> FooBarObject<'r, R> {
-        fn resolved(
-            resolvers: &'r R,
-            ctx: &'r ExecContext,
-            value: super::FooBar,
-        ) -> Resolved<'r> {
-            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
-        }
-    }
-    impl<R: super::Resolvers> AsyncObjectValue for FooBarObject<'_, R> {
-        fn type_name(&self) -> &str {
-            "FooBar"
-        }
-        fn resolve_field<'a>(
-            &'a self,
-            info: &'a ResolveInfo<'a>,
-        ) -> BoxFuture<'a, Resolved<'a>> {
-            Box::pin(async move {
-                let data: &super::FooBar = &self.value;
-                match info.field_name() {
-                    "x" => leaf(self.ctx, &data.x, 0),
-                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                }
-            })
-        }
-    }
-    pub(super) struct FooBarObject_<'r, R> {
-        #[allow(dead_code)]
-        pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ExecContext,
-        pub(super) value: super::FooBar_,
-    }
-    impl<'r, R: super::Resolvers> FooBarObject_<'r, R> {
-        fn resolved(
-            resolvers: &'r R,
-            ctx: &'r ExecContext,
-            value: super::FooBar_,
-        ) -> Resolved<'r> {
-            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
-        }
-    }
-    impl<R: super::Resolvers> AsyncObjectValue for FooBarObject_<'_, R> {
-        fn type_name(&self) -> &str {
-            "Foo_Bar"
-        }
-        fn resolve_field<'a>(
-            &'a self,
-            info: &'a ResolveInfo<'a>,
-        ) -> BoxFuture<'a, Resolved<'a>> {
-            Box::pin(async move {
-                let data: &super::FooBar_ = &self.value;
-                match info.field_name() {
-                    "x" => leaf(self.ctx, &data.x, 0),
-                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                }
-            })
-        }
-    }
-    pub(super) struct QueryObject<'r, R> {
-        pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ExecContext,
-    }
-    impl<R: super::Resolvers> AsyncObjectValue for QueryObject<'_, R> {
-        fn type_name(&self) -> &str {
-            "Query"
-        }
-        fn resolve_field<'a>(
-            &'a self,
-            info: &'a ResolveInfo<'a>,
-        ) -> BoxFuture<'a, Resolved<'a>> {
-            Box::pin(async move {
-                match info.field_name() {
-                    "fooBar" => {
-                        let value = super::QueryResolvers::foo_bar(self.resolvers)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        leaf(self.ctx, &value, 0)
-                    }
-                    "foo_bar" => {
-                        let value = super::QueryResolvers::foo_bar_(self.resolvers)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        leaf(self.ctx, &value, 0)
-                    }
-                    "FooBar" => {
-                        let value = super::QueryResolvers::foo_bar__(self.resolvers)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        leaf(self.ctx, &value, 0)
-                    }
-                    "employee" => {
-                        let args: super::QueryEmployeeArgs_ = self.ctx.arguments(info)?;
-                        let value = super::QueryResolvers::employee(self.resolvers, args)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        nullable(
-                            value,
-                            |v| EmployeeObject::resolved(self.resolvers, self.ctx, v),
-                        )
-                    }
-                    "employees" => {
-                        let args: super::QueryEmployeesArgs_ = self.ctx.arguments(info)?;
-                        let value = super::QueryResolvers::employees(
-                                self.resolvers,
-                                args,
-                            )
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        list(
-                            value,
-                            move |v| EmployeeObject::resolved(
-                                self.resolvers,
-                                self.ctx,
-                                v,
-                            ),
-                        )
-                    }
-                    "engine" => {
-                        let value = super::QueryResolvers::engine(self.resolvers)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        leaf(self.ctx, &value, 0)
-                    }
-                    "execute" => {
-                        let value = super::QueryResolvers::execute(self.resolvers)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        leaf(self.ctx, &value, 0)
-                    }
-                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                }
-            })
-        }
-    }
-    pub(super) struct QueryEmployeeArgsObject<'r, R> {
-        #[allow(dead_code)]
-        pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ExecContext,
-        pub(super) value: super::QueryEmployeeArgs,
-    }
-    impl<'r, R: super::Resolvers> QueryEmployeeArgsObject<'r, R> {
-        fn resolved(
-            resolvers: &'r R,
-            ctx: &'r ExecContext,
-            value: super::QueryEmployeeArgs,
-        ) -> Resolved<'r> {
-            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
-        }
-    }
-    impl<R: super::Resolvers> AsyncObjectValue for QueryEmployeeArgsObject<'_, R> {
-        fn type_name(&self) -> &str {
-            "QueryEmployeeArgs"
-        }
-        fn resolve_field<'a>(
-            &'a self,
-            info: &'a ResolveInfo<'a>,
-        ) -> BoxFuture<'a, Resolved<'a>> {
-            Box::pin(async move {
-                let data: &super::QueryEmployeeArgs = &self.value;
-                match info.field_name() {
-                    "id" => leaf(self.ctx, &data.id, 0),
-                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                }
-            })
-        }
-    }
-    pub(super) struct QueryEmployeesArgsObject<'r, R> {
-        #[allow(dead_code)]
-        pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ExecContext,
-        pub(super) value: super::QueryEmployeesArgs,
-    }
-    impl<'r, R: super::Resolvers> QueryEmployeesArgsObject<'r, R> {
-        fn resolved(
-            resolvers: &'r R,
-            ctx: &'r ExecContext,
-            value: super::QueryEmployeesArgs,
-        ) -> Resolved<'r> {
-            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
-        }
-    }
-    impl<R: super::Resolvers> AsyncObjectValue for QueryEmployeesArgsObject<'_, R> {
-        fn type_name(&self) -> &str {
-            "QueryEmployeesArgs"
-        }
-        fn resolve_field<'a>(
-            &'a self,
-            info: &'a ResolveInfo<'a>,
-        ) -> BoxFuture<'a, Resolved<'a>> {
-            Box::pin(async move {
-                let data: &super::QueryEmployeesArgs = &self.value;
-                match info.field_name() {
-                    "first" => leaf(self.ctx, &data.first, 0),
-                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                }
-            })
-        }
+    ::runtime::glue_object! {
+        QueryEmployeesArgsObject = 7 "QueryEmployeesArgs" : super::QueryEmployeesArgs =>
+        super::QueryEmployeesArgs, super::Resolvers { 0 "first" data(first, Opt < Plain
+        >) }
     }
 }

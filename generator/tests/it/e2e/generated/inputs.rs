@@ -193,201 +193,54 @@ pub async fn execute<R: Resolvers>(
     operation_name: ::std::option::Option<&str>,
     variables: &::runtime::response::JsonMap,
 ) -> ::runtime::response::Response {
-    let ctx = ::runtime::exec::ExecContext::new();
-    let query = glue::QueryObject {
-        resolvers,
-        ctx: &ctx,
-    };
-    ::runtime::exec::execute(
-            engine,
-            prepared,
-            operation_name,
-            variables,
-            &ctx,
-            &query,
-            ::std::option::Option::Some(
-                &glue::MutationObject {
-                    resolvers,
-                    ctx: &ctx,
-                },
-            ),
-        )
+    ::runtime::exec::execute::<
+        R,
+        glue::QueryObject,
+        glue::MutationObject,
+    >(resolvers, engine, prepared, operation_name, variables, &glue::SCHEMA)
+        .await
+}
+/// Executes like [`execute`], through the reference executor (apollo-compiler's resolvers) only: what
+/// `execute` falls back to where its fast executor does not reach (introspection). Kept callable for the
+/// differential tests, which check that both answer alike; not for production use.
+#[doc(hidden)]
+pub async fn execute_reference<R: Resolvers>(
+    resolvers: &R,
+    engine: &::runtime::engine::Engine,
+    prepared: &::runtime::engine::Prepared,
+    operation_name: ::std::option::Option<&str>,
+    variables: &::runtime::response::JsonMap,
+) -> ::runtime::response::Response {
+    ::runtime::exec::execute_reference::<
+        R,
+        glue::QueryObject,
+        glue::MutationObject,
+    >(resolvers, engine, prepared, operation_name, variables, true)
         .await
 }
 #[allow(deprecated)]
 mod glue {
-    use ::runtime::apollo_compiler::resolvers::{
-        AsyncObjectValue, AsyncResolvedValue, ExecutionError, ResolveInfo,
+    #[allow(unused_imports)]
+    use ::runtime::exec::{Leaf, List, Opt, Plain};
+    pub(super) static SCHEMA: ::runtime::exec::SchemaTable = ::runtime::exec::SchemaTable {
+        objects: &[EmployeeObject::TABLE, MutationObject::TABLE, QueryObject::TABLE],
+        has_mutation: true,
     };
-    use ::runtime::exec::ExecContext;
-    use ::runtime::futures::future::BoxFuture;
-    use ::runtime::response::JsonValue;
-    type Resolved<'a> = ::std::result::Result<AsyncResolvedValue<'a>, ExecutionError>;
-    #[allow(dead_code)]
-    /// A leaf value (scalar or enum, as JSON) of a type with `lists` list wrappers, as apollo-compiler wants
-    /// it: lists as `List`, everything else (including null, and arrays inside a JSON scalar) as `Leaf`.
-    fn leaves<'a>(value: JsonValue, lists: usize) -> AsyncResolvedValue<'a> {
-        match value {
-            JsonValue::Array(items) if lists > 0 => {
-                AsyncResolvedValue::List(
-                    Box::pin(
-                        ::runtime::futures::stream::iter(
-                            items
-                                .into_iter()
-                                .map(move |item| Ok(leaves(item, lists - 1))),
-                        ),
-                    ),
-                )
-            }
-            value => AsyncResolvedValue::Leaf(value),
-        }
+    ::runtime::glue_object! {
+        EmployeeObject = 0 "Employee" : super::Employee => super::Employee,
+        super::Resolvers { 0 "id" data(id, Plain) 1 "name" data(name, Plain) 2 "title"
+        data(title, Opt < Plain >) }
     }
-    #[allow(dead_code)]
-    /// A leaf value of a field.
-    fn leaf<'a, T: ::runtime::serde::Serialize + ?Sized>(
-        ctx: &ExecContext,
-        value: &T,
-        lists: usize,
-    ) -> Resolved<'a> {
-        ctx.leaf(value).map(|json| leaves(json, lists))
+    ::runtime::glue_object! {
+        MutationObject = 1 "Mutation" : (), super::Resolvers { 0 "createEmployee"
+        object(super::MutationResolvers, create_employee, root,
+        (super::MutationCreateEmployeeArgs), EmployeeObject) 1 "updateEmployee"
+        object(super::MutationResolvers, update_employee, root,
+        (super::MutationUpdateEmployeeArgs), Opt < EmployeeObject >) }
     }
-    /// A nullable value: null, or what `f` makes of it.
-    #[allow(dead_code)]
-    fn nullable<'a, T>(
-        value: ::std::option::Option<T>,
-        f: impl FnOnce(T) -> Resolved<'a>,
-    ) -> Resolved<'a> {
-        match value {
-            Some(value) => f(value),
-            None => Ok(AsyncResolvedValue::null()),
-        }
-    }
-    /// A list, each item as `f` makes it.
-    #[allow(dead_code)]
-    fn list<'a, T: Send + 'a>(
-        items: ::std::vec::Vec<T>,
-        f: impl FnMut(T) -> Resolved<'a> + Send + 'a,
-    ) -> Resolved<'a> {
-        Ok(
-            AsyncResolvedValue::List(
-                Box::pin(::runtime::futures::stream::iter(items.into_iter().map(f))),
-            ),
-        )
-    }
-    pub(super) struct EmployeeObject<'r, R> {
-        #[allow(dead_code)]
-        pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ExecContext,
-        pub(super) value: super::Employee,
-    }
-    impl<'r, R: super::Resolvers> EmployeeObject<'r, R> {
-        fn resolved(
-            resolvers: &'r R,
-            ctx: &'r ExecContext,
-            value: super::Employee,
-        ) -> Resolved<'r> {
-            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
-        }
-    }
-    impl<R: super::Resolvers> AsyncObjectValue for EmployeeObject<'_, R> {
-        fn type_name(&self) -> &str {
-            "Employee"
-        }
-        fn resolve_field<'a>(
-            &'a self,
-            info: &'a ResolveInfo<'a>,
-        ) -> BoxFuture<'a, Resolved<'a>> {
-            Box::pin(async move {
-                let data: &super::Employee = &self.value;
-                match info.field_name() {
-                    "id" => leaf(self.ctx, &data.id, 0),
-                    "name" => leaf(self.ctx, &data.name, 0),
-                    "title" => leaf(self.ctx, &data.title, 0),
-                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                }
-            })
-        }
-    }
-    pub(super) struct MutationObject<'r, R> {
-        pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ExecContext,
-    }
-    impl<R: super::Resolvers> AsyncObjectValue for MutationObject<'_, R> {
-        fn type_name(&self) -> &str {
-            "Mutation"
-        }
-        fn resolve_field<'a>(
-            &'a self,
-            info: &'a ResolveInfo<'a>,
-        ) -> BoxFuture<'a, Resolved<'a>> {
-            Box::pin(async move {
-                match info.field_name() {
-                    "createEmployee" => {
-                        let args: super::MutationCreateEmployeeArgs = self
-                            .ctx
-                            .arguments(info)?;
-                        let value = super::MutationResolvers::create_employee(
-                                self.resolvers,
-                                args,
-                            )
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        EmployeeObject::resolved(self.resolvers, self.ctx, value)
-                    }
-                    "updateEmployee" => {
-                        let args: super::MutationUpdateEmployeeArgs = self
-                            .ctx
-                            .arguments(info)?;
-                        let value = super::MutationResolvers::update_employee(
-                                self.resolvers,
-                                args,
-                            )
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        nullable(
-                            value,
-                            |v| EmployeeObject::resolved(self.resolvers, self.ctx, v),
-                        )
-                    }
-                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                }
-            })
-        }
-    }
-    pub(super) struct QueryObject<'r, R> {
-        pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ExecContext,
-    }
-    impl<R: super::Resolvers> AsyncObjectValue for QueryObject<'_, R> {
-        fn type_name(&self) -> &str {
-            "Query"
-        }
-        fn resolve_field<'a>(
-            &'a self,
-            info: &'a ResolveInfo<'a>,
-        ) -> BoxFuture<'a, Resolved<'a>> {
-            Box::pin(async move {
-                match info.field_name() {
-                    "employees" => {
-                        let args: super::QueryEmployeesArgs = self.ctx.arguments(info)?;
-                        let value = super::QueryResolvers::employees(
-                                self.resolvers,
-                                args,
-                            )
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        list(
-                            value,
-                            move |v| EmployeeObject::resolved(
-                                self.resolvers,
-                                self.ctx,
-                                v,
-                            ),
-                        )
-                    }
-                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                }
-            })
-        }
+    ::runtime::glue_object! {
+        QueryObject = 2 "Query" : (), super::Resolvers { 0 "employees"
+        object(super::QueryResolvers, employees, root, (super::QueryEmployeesArgs), List
+        < EmployeeObject >) }
     }
 }

@@ -229,242 +229,66 @@ pub async fn execute<R: Resolvers>(
     operation_name: ::std::option::Option<&str>,
     variables: &::runtime::response::JsonMap,
 ) -> ::runtime::response::Response {
-    let ctx = ::runtime::exec::ExecContext::new();
-    let query = glue::QueryObject {
-        resolvers,
-        ctx: &ctx,
-    };
-    ::runtime::exec::execute(
-            engine,
-            prepared,
-            operation_name,
-            variables,
-            &ctx,
-            &query,
-            ::std::option::Option::Some(
-                &glue::MutationObject {
-                    resolvers,
-                    ctx: &ctx,
-                },
-            ),
-        )
+    ::runtime::exec::execute::<
+        R,
+        glue::QueryObject,
+        glue::MutationObject,
+    >(resolvers, engine, prepared, operation_name, variables, &glue::SCHEMA)
+        .await
+}
+/// Executes like [`execute`], through the reference executor (apollo-compiler's resolvers) only: what
+/// `execute` falls back to where its fast executor does not reach (introspection). Kept callable for the
+/// differential tests, which check that both answer alike; not for production use.
+#[doc(hidden)]
+pub async fn execute_reference<R: Resolvers>(
+    resolvers: &R,
+    engine: &::runtime::engine::Engine,
+    prepared: &::runtime::engine::Prepared,
+    operation_name: ::std::option::Option<&str>,
+    variables: &::runtime::response::JsonMap,
+) -> ::runtime::response::Response {
+    ::runtime::exec::execute_reference::<
+        R,
+        glue::QueryObject,
+        glue::MutationObject,
+    >(resolvers, engine, prepared, operation_name, variables, true)
         .await
 }
 #[allow(deprecated)]
 mod glue {
-    use ::runtime::apollo_compiler::resolvers::{
-        AsyncObjectValue, AsyncResolvedValue, ExecutionError, ResolveInfo,
+    #[allow(unused_imports)]
+    use ::runtime::exec::{Leaf, List, Opt, Plain};
+    pub(super) static SCHEMA: ::runtime::exec::SchemaTable = ::runtime::exec::SchemaTable {
+        objects: &[
+            MutationObject::TABLE,
+            QueryObject::TABLE,
+            ResolversObject::TABLE,
+            SelfObject::TABLE,
+        ],
+        has_mutation: true,
     };
-    use ::runtime::exec::ExecContext;
-    use ::runtime::futures::future::BoxFuture;
-    use ::runtime::response::JsonValue;
-    type Resolved<'a> = ::std::result::Result<AsyncResolvedValue<'a>, ExecutionError>;
-    #[allow(dead_code)]
-    /// A leaf value (scalar or enum, as JSON) of a type with `lists` list wrappers, as apollo-compiler wants
-    /// it: lists as `List`, everything else (including null, and arrays inside a JSON scalar) as `Leaf`.
-    fn leaves<'a>(value: JsonValue, lists: usize) -> AsyncResolvedValue<'a> {
-        match value {
-            JsonValue::Array(items) if lists > 0 => {
-                AsyncResolvedValue::List(
-                    Box::pin(
-                        ::runtime::futures::stream::iter(
-                            items
-                                .into_iter()
-                                .map(move |item| Ok(leaves(item, lists - 1))),
-                        ),
-                    ),
-                )
-            }
-            value => AsyncResolvedValue::Leaf(value),
-        }
+    ::runtime::glue_object! {
+        MutationObject = 0 "Mutation" : (), super::Resolvers { 0 "let"
+        leaf(super::MutationResolvers, r#let, root, (super::MutationLetArgs), Opt < Plain
+        >) }
     }
-    #[allow(dead_code)]
-    /// A leaf value of a field.
-    fn leaf<'a, T: ::runtime::serde::Serialize + ?Sized>(
-        ctx: &ExecContext,
-        value: &T,
-        lists: usize,
-    ) -> Resolved<'a> {
-        ctx.leaf(value).map(|json| leaves(json, lists))
+    ::runtime::glue_object! {
+        QueryObject = 1 "Query" : (), super::Resolvers { 0 "type"
+        leaf(super::QueryResolvers, r#type, root, (), Opt < Plain >) 1 "self"
+        leaf(super::QueryResolvers, self_, root, (), Opt < Plain >) 2 "match"
+        object(super::QueryResolvers, r#match, root, (super::QueryMatchArgs), List <
+        SelfObject >) 3 "crate" object(super::QueryResolvers, crate_, root, (), Opt <
+        ResolversObject >) 4 "fn" leaf(super::QueryResolvers, r#fn, root, (), Opt < Plain
+        >) }
     }
-    /// A nullable value: null, or what `f` makes of it.
-    #[allow(dead_code)]
-    fn nullable<'a, T>(
-        value: ::std::option::Option<T>,
-        f: impl FnOnce(T) -> Resolved<'a>,
-    ) -> Resolved<'a> {
-        match value {
-            Some(value) => f(value),
-            None => Ok(AsyncResolvedValue::null()),
-        }
+    ::runtime::glue_object! {
+        ResolversObject = 2 "Resolvers" : super::Resolvers_ => super::Resolvers_,
+        super::Resolvers { 0 "impl" data(r#impl, Opt < Plain >) }
     }
-    /// A list, each item as `f` makes it.
-    #[allow(dead_code)]
-    fn list<'a, T: Send + 'a>(
-        items: ::std::vec::Vec<T>,
-        f: impl FnMut(T) -> Resolved<'a> + Send + 'a,
-    ) -> Resolved<'a> {
-        Ok(
-            AsyncResolvedValue::List(
-                Box::pin(::runtime::futures::stream::iter(items.into_iter().map(f))),
-            ),
-        )
-    }
-    pub(super) struct MutationObject<'r, R> {
-        pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ExecContext,
-    }
-    impl<R: super::Resolvers> AsyncObjectValue for MutationObject<'_, R> {
-        fn type_name(&self) -> &str {
-            "Mutation"
-        }
-        fn resolve_field<'a>(
-            &'a self,
-            info: &'a ResolveInfo<'a>,
-        ) -> BoxFuture<'a, Resolved<'a>> {
-            Box::pin(async move {
-                match info.field_name() {
-                    "let" => {
-                        let args: super::MutationLetArgs = self.ctx.arguments(info)?;
-                        let value = super::MutationResolvers::r#let(self.resolvers, args)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        leaf(self.ctx, &value, 0)
-                    }
-                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                }
-            })
-        }
-    }
-    pub(super) struct QueryObject<'r, R> {
-        pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ExecContext,
-    }
-    impl<R: super::Resolvers> AsyncObjectValue for QueryObject<'_, R> {
-        fn type_name(&self) -> &str {
-            "Query"
-        }
-        fn resolve_field<'a>(
-            &'a self,
-            info: &'a ResolveInfo<'a>,
-        ) -> BoxFuture<'a, Resolved<'a>> {
-            Box::pin(async move {
-                match info.field_name() {
-                    "type" => {
-                        let value = super::QueryResolvers::r#type(self.resolvers)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        leaf(self.ctx, &value, 0)
-                    }
-                    "self" => {
-                        let value = super::QueryResolvers::self_(self.resolvers)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        leaf(self.ctx, &value, 0)
-                    }
-                    "match" => {
-                        let args: super::QueryMatchArgs = self.ctx.arguments(info)?;
-                        let value = super::QueryResolvers::r#match(self.resolvers, args)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        list(
-                            value,
-                            move |v| SelfObject::resolved(self.resolvers, self.ctx, v),
-                        )
-                    }
-                    "crate" => {
-                        let value = super::QueryResolvers::crate_(self.resolvers)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        nullable(
-                            value,
-                            |v| ResolversObject::resolved(self.resolvers, self.ctx, v),
-                        )
-                    }
-                    "fn" => {
-                        let value = super::QueryResolvers::r#fn(self.resolvers)
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        leaf(self.ctx, &value, 0)
-                    }
-                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                }
-            })
-        }
-    }
-    pub(super) struct ResolversObject<'r, R> {
-        #[allow(dead_code)]
-        pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ExecContext,
-        pub(super) value: super::Resolvers_,
-    }
-    impl<'r, R: super::Resolvers> ResolversObject<'r, R> {
-        fn resolved(
-            resolvers: &'r R,
-            ctx: &'r ExecContext,
-            value: super::Resolvers_,
-        ) -> Resolved<'r> {
-            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
-        }
-    }
-    impl<R: super::Resolvers> AsyncObjectValue for ResolversObject<'_, R> {
-        fn type_name(&self) -> &str {
-            "Resolvers"
-        }
-        fn resolve_field<'a>(
-            &'a self,
-            info: &'a ResolveInfo<'a>,
-        ) -> BoxFuture<'a, Resolved<'a>> {
-            Box::pin(async move {
-                let data: &super::Resolvers_ = &self.value;
-                match info.field_name() {
-                    "impl" => leaf(self.ctx, &data.r#impl, 0),
-                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                }
-            })
-        }
-    }
-    pub(super) struct SelfObject<'r, R> {
-        pub(super) resolvers: &'r R,
-        pub(super) ctx: &'r ExecContext,
-        pub(super) value: super::Self_,
-    }
-    impl<'r, R: super::Resolvers> SelfObject<'r, R> {
-        fn resolved(
-            resolvers: &'r R,
-            ctx: &'r ExecContext,
-            value: super::Self_,
-        ) -> Resolved<'r> {
-            Ok(AsyncResolvedValue::object(Self { resolvers, ctx, value }))
-        }
-    }
-    impl<R: super::Resolvers> AsyncObjectValue for SelfObject<'_, R> {
-        fn type_name(&self) -> &str {
-            "Self"
-        }
-        fn resolve_field<'a>(
-            &'a self,
-            info: &'a ResolveInfo<'a>,
-        ) -> BoxFuture<'a, Resolved<'a>> {
-            Box::pin(async move {
-                let data: &super::Self_ = &self.value;
-                match info.field_name() {
-                    "loop" => leaf(self.ctx, &data.r#loop, 0),
-                    "super" => leaf(self.ctx, &data.super_, 0),
-                    "move" => {
-                        let args: super::SelfMoveArgs = self.ctx.arguments(info)?;
-                        let value = super::SelfResolvers::r#move(
-                                self.resolvers,
-                                &self.value,
-                                args,
-                            )
-                            .await
-                            .map_err(|error| self.ctx.fail(error))?;
-                        leaf(self.ctx, &value, 0)
-                    }
-                    _ => Err(AsyncObjectValue::unknown_field_error(self, info)),
-                }
-            })
+    ::runtime::glue_object! {
+        SelfObject = 3 "Self" : super::Self_ => super::Self_, super::Resolvers { 0 "loop"
+        data(r#loop, Plain) 1 "super" data(super_, Opt < Plain >) 2 "move"
+        leaf(super::SelfResolvers, r#move, parent, (super::SelfMoveArgs), Opt < Plain >)
         }
     }
 }
