@@ -11,6 +11,8 @@ pub mod exec;
 pub mod input;
 pub mod response;
 pub mod rules;
+#[cfg(feature = "testing")]
+pub mod testing;
 
 pub use error::{ErrorCode, FieldError, FieldResult};
 pub use input::{Id, MaybeAbsent};

@@ -70,6 +70,26 @@ impl GraphqlApi for GreenhouseApi {
     }
 
     fn execute(self: Arc<Self>, request: ExecRequest) -> LocalBoxFuture<'static, Response> {
+        self.run(request, false)
+    }
+}
+
+impl GreenhouseApi {
+    /// Executes like [`GraphqlApi::execute`], through the reference executor only (apollo-compiler's resolvers):
+    /// for the differential tests, which check that both executors answer alike. Not for serving.
+    #[doc(hidden)]
+    pub fn execute_reference(
+        self: Arc<Self>,
+        request: ExecRequest,
+    ) -> LocalBoxFuture<'static, Response> {
+        self.run(request, true)
+    }
+
+    fn run(
+        self: Arc<Self>,
+        request: ExecRequest,
+        reference: bool,
+    ) -> LocalBoxFuture<'static, Response> {
         let number = self.requests.fetch_add(1, Ordering::Relaxed);
         let ExecRequest {
             principal,
@@ -80,14 +100,26 @@ impl GraphqlApi for GreenhouseApi {
         } = request;
         Box::pin(async move {
             let resolvers = Resolvers::new(Arc::clone(&self), principal, meta, number);
-            schema::execute(
-                &resolvers,
-                &self.engine,
-                &prepared,
-                operation_name.as_deref(),
-                &variables,
-            )
-            .await
+            let operation_name = operation_name.as_deref();
+            if reference {
+                schema::execute_reference(
+                    &resolvers,
+                    &self.engine,
+                    &prepared,
+                    operation_name,
+                    &variables,
+                )
+                .await
+            } else {
+                schema::execute(
+                    &resolvers,
+                    &self.engine,
+                    &prepared,
+                    operation_name,
+                    &variables,
+                )
+                .await
+            }
         })
     }
 }

@@ -79,6 +79,26 @@ impl GraphqlApi for WorkableApi {
     }
 
     fn execute(self: Arc<Self>, request: ExecRequest) -> LocalBoxFuture<'static, Response> {
+        self.run(request, false)
+    }
+}
+
+impl WorkableApi {
+    /// Executes like [`GraphqlApi::execute`], through the reference executor only (apollo-compiler's resolvers):
+    /// for the differential tests, which check that both executors answer alike. Not for serving.
+    #[doc(hidden)]
+    pub fn execute_reference(
+        self: Arc<Self>,
+        request: ExecRequest,
+    ) -> LocalBoxFuture<'static, Response> {
+        self.run(request, true)
+    }
+
+    fn run(
+        self: Arc<Self>,
+        request: ExecRequest,
+        reference: bool,
+    ) -> LocalBoxFuture<'static, Response> {
         async move {
             let resolvers = resolvers::Resolvers {
                 store: Arc::clone(&self.store),
@@ -86,14 +106,27 @@ impl GraphqlApi for WorkableApi {
                 faults: self.faults.clone(),
                 path: schema::RULES.path,
             };
-            schema::execute(
-                &resolvers,
-                &self.engine,
-                &request.prepared,
-                request.operation_name.as_deref(),
-                &request.variables,
-            )
-            .await
+            let operation_name = request.operation_name.as_deref();
+            let (prepared, variables) = (&request.prepared, &request.variables);
+            if reference {
+                schema::execute_reference(
+                    &resolvers,
+                    &self.engine,
+                    prepared,
+                    operation_name,
+                    variables,
+                )
+                .await
+            } else {
+                schema::execute(
+                    &resolvers,
+                    &self.engine,
+                    prepared,
+                    operation_name,
+                    variables,
+                )
+                .await
+            }
         }
         .boxed_local()
     }

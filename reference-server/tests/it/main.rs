@@ -1,6 +1,7 @@
 //! Reference server integration tests: the router through `oneshot`, and over a real socket.
 
 mod examples;
+mod executor_equivalence;
 mod graphql_http;
 mod robustness;
 mod rules;

@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use generated::*;
 
 #[allow(dead_code)]
-mod generated {
+pub(crate) mod generated {
     include!("generated/blog.rs");
 }
 
@@ -30,14 +30,14 @@ impl ObjectData<Author> for AuthorRecord {
 }
 
 #[derive(Debug)]
-struct Blog {
+pub(crate) struct Blog {
     posts: Vec<Post>,
     authors: Vec<AuthorRecord>,
     /// Post id → author id.
     written_by: Vec<(&'static str, &'static str)>,
 }
 
-fn blog() -> Blog {
+pub(crate) fn blog() -> Blog {
     let post = |id: &str, title: &str, published: Option<&str>, tags: &[&str]| Post {
         id: id.into(),
         title: title.to_owned(),

@@ -12,6 +12,7 @@ use crate::check::{config, crate_dir};
 /// need no type from outside.
 const INPUTS: &[&str] = &[
     "test_data/e2e/blog.graphql",
+    "test_data/e2e/checks.graphql",
     "test_data/abstract_types.graphql",
     "test_data/collisions.graphql",
     "test_data/deprecations.graphql",

@@ -8,7 +8,7 @@ use serde_json::json;
 
 use super::compiled::lists::*;
 
-struct Lists;
+pub(crate) struct Lists;
 
 impl QueryResolvers for Lists {
     async fn a(&self) -> FieldResult<Option<Vec<Option<i32>>>> {
