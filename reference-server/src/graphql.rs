@@ -111,7 +111,7 @@ pub async fn handle(
     };
     match pipeline::run(&endpoint.api, &endpoint.shared, request).await {
         Ok(outcome) => {
-            let mut response = graphql_response(&endpoint, media, &outcome.response);
+            let mut response = graphql_response(&endpoint, media, outcome.response);
             if reports_in_headers(endpoint.api.rules()) {
                 crate::rest::rate_limit_headers(
                     &mut response,
@@ -258,10 +258,9 @@ fn variables(value: Value) -> Result<JsonMap, Refusal> {
     }
 }
 
-fn graphql_response(endpoint: &Endpoint, media: MediaType, response: &GraphqlResponse) -> Response {
+fn graphql_response(endpoint: &Endpoint, media: MediaType, response: GraphqlResponse) -> Response {
     let code_field = !endpoint.shared.faults().is_active(Fault::ErrorCodeMissing);
-    let body = render::to_bytes(endpoint.api.as_ref(), response, code_field);
-    let status = match (media, pipeline::request_error_code(response)) {
+    let status = match (media, pipeline::request_error_code(&response)) {
         (MediaType::Json, _) | (_, None) => StatusCode::OK,
         (MediaType::GraphqlResponseJson, Some(code)) => match code {
             ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
@@ -271,6 +270,7 @@ fn graphql_response(endpoint: &Endpoint, media: MediaType, response: &GraphqlRes
             _ => StatusCode::BAD_REQUEST,
         },
     };
+    let body = render::into_bytes(endpoint.api.as_ref(), response, code_field);
     json_response(media, status, body)
 }
 

@@ -11,8 +11,8 @@ use crate::api::GraphqlApi;
 /// The response body, in the API's format. `code_field` is false only under the `error-code-missing` fault. The
 /// errors are serialized; `data`, already JSON text, is copied as it is.
 pub fn to_bytes(api: &dyn GraphqlApi, response: &Response, code_field: bool) -> Vec<u8> {
-    let data = response.data.as_ref().map(|data| data.as_str());
-    let mut out = Vec::with_capacity(data.map_or(0, str::len) + 128);
+    let data = response.data.as_ref().map(|data| data.as_bytes());
+    let mut out = Vec::with_capacity(data.map_or(0, <[u8]>::len) + 128);
     out.push(b'{');
     if !response.errors.is_empty() {
         let errors: Vec<RenderedError<'_>> = response
@@ -34,10 +34,22 @@ pub fn to_bytes(api: &dyn GraphqlApi, response: &Response, code_field: bool) -> 
     }
     if let Some(data) = data {
         out.extend_from_slice(b"\"data\":");
-        out.extend_from_slice(data.as_bytes());
+        out.extend_from_slice(data);
     }
     out.push(b'}');
     out
+}
+
+/// The response body, in the API's format: like [`to_bytes`], but a response without errors (the common case) is
+/// its data's own buffer, with no copy.
+pub fn into_bytes(api: &dyn GraphqlApi, response: Response, code_field: bool) -> Vec<u8> {
+    match response {
+        Response {
+            data: Some(data),
+            errors,
+        } if errors.is_empty() => data.into_body(),
+        response => to_bytes(api, &response, code_field),
+    }
 }
 
 /// The response body as a JSON value (for tests and callers that inspect it).

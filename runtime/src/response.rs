@@ -15,36 +15,81 @@ pub struct Response {
     pub errors: Vec<ResponseError>,
 }
 
-/// The `data` of a response as JSON text, written once by the executor: a renderer copies it as it is.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Data(String);
+/// The `data` of a response as JSON text, written once by the executor: a renderer copies it as it is, or, for a
+/// response without errors, takes its buffer as the whole body ([`Data::into_body`]).
+#[derive(Clone)]
+pub struct Data {
+    /// `{"data":` then the JSON text: the prefix is reserved so that the body of a response without errors needs no
+    /// copy. Always UTF-8 (serde_json's output and ASCII punctuation).
+    buffer: Vec<u8>,
+}
+
+/// What [`Data`]'s buffer starts with.
+const BODY_PREFIX: &[u8] = b"{\"data\":";
 
 impl Data {
     /// `null`.
     pub fn null() -> Self {
-        Data("null".to_owned())
+        let mut buffer = Data::buffer(4);
+        buffer.extend_from_slice(b"null");
+        Data { buffer }
     }
 
     /// The text of a JSON value.
     pub fn from_value(value: &JsonValue) -> Self {
-        Data(serde_json::to_string(value).unwrap_or_else(|_| "null".to_owned()))
+        let mut buffer = Data::buffer(256);
+        match serde_json::to_writer(&mut buffer, value) {
+            Ok(()) => Data { buffer },
+            Err(_) => Data::null(),
+        }
     }
 
-    /// Text that the executor wrote as JSON (serde_json and ASCII punctuation only, so it is UTF-8).
-    pub(crate) fn from_json_bytes(bytes: Vec<u8>) -> Self {
-        Data(String::from_utf8(bytes).unwrap_or_else(|_| "null".to_owned()))
+    /// A buffer for the executor to write the JSON text into, after the reserved prefix.
+    pub(crate) fn buffer(capacity: usize) -> Vec<u8> {
+        let mut buffer = Vec::with_capacity(BODY_PREFIX.len() + capacity + 1);
+        buffer.extend_from_slice(BODY_PREFIX);
+        buffer
+    }
+
+    /// The data from a buffer of [`Data::buffer`] that the executor filled with JSON written by serde_json.
+    pub(crate) fn from_buffer(buffer: Vec<u8>) -> Self {
+        if buffer.starts_with(BODY_PREFIX) {
+            Data { buffer }
+        } else {
+            Data::null()
+        }
+    }
+
+    /// The JSON text, as bytes (what a renderer copies).
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.buffer[BODY_PREFIX.len()..]
     }
 
     /// The JSON text.
     pub fn as_str(&self) -> &str {
-        &self.0
+        std::str::from_utf8(self.as_bytes()).unwrap_or("null")
     }
 
     /// The data as a JSON value (parsed: for tests and for callers that inspect it, not for rendering).
     pub fn to_value(&self) -> JsonValue {
-        serde_json::from_str(&self.0).unwrap_or(JsonValue::Null)
+        serde_json::from_slice(self.as_bytes()).unwrap_or(JsonValue::Null)
+    }
+
+    /// The body of a response with this data and no errors, `{"data":...}`, in the data's own buffer.
+    pub fn into_body(self) -> Vec<u8> {
+        let mut body = self.buffer;
+        body.push(b'}');
+        body
     }
 }
+
+impl PartialEq for Data {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_bytes() == other.as_bytes()
+    }
+}
+
+impl Eq for Data {}
 
 impl Default for Data {
     fn default() -> Self {
@@ -60,7 +105,7 @@ impl From<JsonValue> for Data {
 
 impl std::fmt::Debug for Data {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
     }
 }
 
@@ -68,7 +113,7 @@ impl std::fmt::Debug for Data {
 impl Serialize for Data {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let raw: &serde_json::value::RawValue =
-            serde_json::from_str(&self.0).map_err(serde::ser::Error::custom)?;
+            serde_json::from_str(self.as_str()).map_err(serde::ser::Error::custom)?;
         raw.serialize(serializer)
     }
 }

@@ -42,6 +42,8 @@ enum Step<'p> {
 #[derive(Debug)]
 pub struct Exec<'p> {
     out: Vec<u8>,
+    /// Where the data's JSON starts in `out` (after the prefix `Data` reserves).
+    root: usize,
     path: Vec<Step<'p>>,
     errors: Vec<ResponseError>,
     dynamic: &'p [JsonMap],
@@ -169,8 +171,10 @@ where
 
 impl<'p> Exec<'p> {
     fn new(plan: &Plan, dynamic: &'p [JsonMap]) -> Self {
+        let out = Data::buffer(plan.size_hint.load(Ordering::Relaxed));
         Exec {
-            out: Vec::with_capacity(plan.size_hint.load(Ordering::Relaxed)),
+            root: out.len(),
+            out,
             path: Vec::with_capacity(16),
             errors: Vec::new(),
             dynamic,
@@ -179,12 +183,12 @@ impl<'p> Exec<'p> {
 
     fn finish(mut self, plan: &Plan, done: Completed) -> Response {
         if done.is_err() {
-            self.out.clear();
+            self.out.truncate(self.root);
             self.out.extend_from_slice(b"null");
         }
         plan.size_hint.store(self.out.len() + 64, Ordering::Relaxed);
         Response {
-            data: Some(Data::from_json_bytes(self.out)),
+            data: Some(Data::from_buffer(self.out)),
             errors: self.errors,
         }
     }
