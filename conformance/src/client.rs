@@ -172,12 +172,7 @@ pub enum ClientError {
 impl Client {
     /// A client whose requests run on `handle`. Its methods block: call them from a thread outside the runtime.
     pub fn new(handle: tokio::runtime::Handle, limits: ClientLimits) -> Result<Self, ClientError> {
-        let http = reqwest::Client::builder()
-            .timeout(limits.timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent(concat!("hr-api-conformance/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .map_err(ClientError::Build)?;
+        let http = http_client(limits.timeout).map_err(ClientError::Build)?;
         Ok(Client {
             http,
             handle,
@@ -218,6 +213,69 @@ impl Client {
         Exchange { request, response }
     }
 
+    /// Sends requests at once, each on its own connection, and waits for every response: for properties about
+    /// concurrent requests. The burst is paced as one request (its members must overlap), but each counts against
+    /// the budget.
+    pub fn send_concurrently(&self, requests: Vec<Request>) -> Vec<Exchange> {
+        let mut admitted = Vec::new();
+        let mut refused = Vec::new();
+        for (i, request) in requests.into_iter().enumerate() {
+            let over = self.limits.max_requests.is_some_and(|max| {
+                let previous = self.sent.fetch_add(1, Ordering::SeqCst);
+                if previous >= max {
+                    self.sent.fetch_sub(1, Ordering::SeqCst);
+                    true
+                } else {
+                    false
+                }
+            });
+            if self.limits.max_requests.is_none() {
+                self.sent.fetch_add(1, Ordering::SeqCst);
+            }
+            if over {
+                refused.push((i, request));
+            } else {
+                admitted.push((i, request));
+            }
+        }
+        self.pace();
+        let timeout_ms = self.limits.timeout.as_millis() as u64;
+        let mut done: Vec<(usize, Exchange)> = self.handle.block_on(async {
+            let mut set = tokio::task::JoinSet::new();
+            for (i, request) in admitted {
+                // A client per request: separate connections, so that the requests really overlap.
+                let http = self.build_http().unwrap_or_else(|_| self.http.clone());
+                set.spawn(async move {
+                    let response = perform(&http, &request, timeout_ms).await;
+                    (i, Exchange { request, response })
+                });
+            }
+            let mut done = Vec::new();
+            while let Some(joined) = set.join_next().await {
+                if let Ok(pair) = joined {
+                    done.push(pair);
+                }
+            }
+            done
+        });
+        let max = self.limits.max_requests.unwrap_or(0);
+        done.extend(refused.into_iter().map(|(i, request)| {
+            (
+                i,
+                Exchange {
+                    request,
+                    response: Err(TransportError::BudgetSpent(max)),
+                },
+            )
+        }));
+        done.sort_by_key(|(i, _)| *i);
+        done.into_iter().map(|(_, e)| e).collect()
+    }
+
+    fn build_http(&self) -> Result<reqwest::Client, reqwest::Error> {
+        http_client(self.limits.timeout)
+    }
+
     fn pace(&self) {
         let Some(rate) = self.limits.rate.filter(|r| *r > 0.0) else {
             return;
@@ -236,49 +294,64 @@ impl Client {
     }
 
     async fn perform(&self, request: &Request) -> Result<Response, TransportError> {
-        let started = Instant::now();
-        let method = reqwest::Method::from_bytes(request.method.as_bytes())
-            .map_err(|e| TransportError::Other(e.to_string()))?;
-        let mut builder = self.http.request(method, &request.url);
-        for (name, value) in &request.headers {
-            builder = builder.header(name, value);
-        }
-        if let Some(body) = &request.body {
-            builder = builder.body(body.clone());
-        }
-        let timeout_ms = self.limits.timeout.as_millis() as u64;
-        let mut response = builder.send().await.map_err(|e| classify(e, timeout_ms))?;
-        let status = response.status().as_u16();
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
-        let mut bytes = Vec::new();
-        while let Some(chunk) = response.chunk().await.map_err(|e| {
-            if e.is_timeout() {
-                TransportError::Timeout(timeout_ms)
-            } else {
-                TransportError::Body(error_chain(&e))
-            }
-        })? {
-            bytes.extend_from_slice(&chunk);
-            if bytes.len() > MAX_BODY_BYTES {
-                return Err(TransportError::BodyTooLarge(MAX_BODY_BYTES));
-            }
-        }
-        Ok(Response {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-            elapsed_ms: started.elapsed().as_millis() as u64,
-        })
+        perform(&self.http, request, self.limits.timeout.as_millis() as u64).await
     }
+}
+
+fn http_client(timeout: Duration) -> Result<reqwest::Client, reqwest::Error> {
+    reqwest::Client::builder()
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("hr-api-conformance/", env!("CARGO_PKG_VERSION")))
+        .build()
+}
+
+async fn perform(
+    http: &reqwest::Client,
+    request: &Request,
+    timeout_ms: u64,
+) -> Result<Response, TransportError> {
+    let started = Instant::now();
+    let method = reqwest::Method::from_bytes(request.method.as_bytes())
+        .map_err(|e| TransportError::Other(e.to_string()))?;
+    let mut builder = http.request(method, &request.url);
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
+    }
+    if let Some(body) = &request.body {
+        builder = builder.body(body.clone());
+    }
+    let mut response = builder.send().await.map_err(|e| classify(e, timeout_ms))?;
+    let status = response.status().as_u16();
+    let headers = response
+        .headers()
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_owned(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|e| {
+        if e.is_timeout() {
+            TransportError::Timeout(timeout_ms)
+        } else {
+            TransportError::Body(error_chain(&e))
+        }
+    })? {
+        bytes.extend_from_slice(&chunk);
+        if bytes.len() > MAX_BODY_BYTES {
+            return Err(TransportError::BodyTooLarge(MAX_BODY_BYTES));
+        }
+    }
+    Ok(Response {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        elapsed_ms: started.elapsed().as_millis() as u64,
+    })
 }
 
 fn classify(error: reqwest::Error, timeout_ms: u64) -> TransportError {

@@ -127,10 +127,10 @@ pub fn fixtures(api: &str, seed: u64) -> Vec<Credential> {
         .map(|c| Credential {
             name: c.name,
             authorization: c.authorization,
-            roles: Vec::new(),
-            scopes: Vec::new(),
-            token_kind: None,
-            account: None,
+            roles: c.roles,
+            scopes: c.scopes,
+            token_kind: c.token_kind,
+            account: c.account,
         })
         .collect()
 }

@@ -1,8 +1,10 @@
 //! The embedded reference server: started in-process on `127.0.0.1:0` when no `--target` is given.
 //!
 //! Two instances serve the same fixtures with the same faults. The main one has a quota too large to matter, so
-//! that the properties are not throttled; the quota one has a small quota and a short window (the `@rateLimit`
-//! override of `ServerConfig`), so that the rate-limit properties can exhaust it and watch it reset in seconds.
+//! that the properties are not throttled; the quota one has small quotas and short windows (the `@rateLimit`
+//! overrides of `ServerConfig`), so that the rate-limit properties can exhaust them and watch them reset in seconds.
+//! Where an API's quotas differ by token kind (Workable: 10 requests per 10 s for account tokens, 50 for OAuth), the
+//! small quotas keep the declared ratio (two fifths of each), so that the harness can tell the kinds apart.
 
 use std::net::SocketAddr;
 
@@ -10,12 +12,36 @@ use reference_server::options::RateLimitOverride;
 use reference_server::{Fault, Options, ServerConfig};
 use tokio::sync::oneshot;
 
-/// The quota of the quota instance: requests per window.
+use crate::property::QuotaOverride;
+
+/// The quota of the quota instance: requests per window (token kinds without a quota of their own).
 pub const QUOTA_LIMIT: u32 = 8;
 /// The window of the quota instance, in seconds.
 pub const QUOTA_WINDOW_SECONDS: u32 = 1;
 /// The quota of the main instance: large enough that no run reaches it.
 const MAIN_LIMIT: u32 = 1_000_000;
+
+/// The quotas of the quota instance for an API: two fifths of the declared limit of each token kind (at least 4) in
+/// a one-second window where the API declares quotas per kind; [`QUOTA_LIMIT`] in [`QUOTA_WINDOW_SECONDS`] otherwise.
+pub fn quota_overrides(api: &str) -> Vec<QuotaOverride> {
+    let mut overrides = vec![QuotaOverride {
+        token_kind: None,
+        limit: QUOTA_LIMIT,
+        window_seconds: QUOTA_WINDOW_SECONDS,
+    }];
+    if let Some(rules) = generated::APIS.iter().find(|r| r.name == api) {
+        for quota in rules.rate_limits {
+            for kind in quota.token_kinds {
+                overrides.push(QuotaOverride {
+                    token_kind: Some((*kind).to_owned()),
+                    limit: (quota.limit * 2 / 5).max(4),
+                    window_seconds: QUOTA_WINDOW_SECONDS,
+                });
+            }
+        }
+    }
+    overrides
+}
 
 /// The running instances; dropping this shuts them down.
 #[derive(Debug)]
@@ -43,14 +69,32 @@ impl Embedded {
         faults: &[Fault],
     ) -> Result<Self, EmbeddedError> {
         let apis: Vec<&str> = generated::APIS.iter().map(|r| r.name).collect();
-        let quota = |limit: u32, window: u32| ServerConfig {
+        let main = ServerConfig {
             rate_limits: apis
                 .iter()
                 .map(|api| RateLimitOverride {
                     api: (*api).to_owned(),
                     token_kind: None,
-                    limit: Some(limit),
-                    window_seconds: Some(window),
+                    limit: Some(MAIN_LIMIT),
+                    window_seconds: Some(3600),
+                })
+                .collect(),
+            ..ServerConfig::default()
+        };
+        // The general override first, then the kind-specific ones (the server applies them in order).
+        let small = ServerConfig {
+            rate_limits: apis
+                .iter()
+                .flat_map(|api| {
+                    quota_overrides(api)
+                        .into_iter()
+                        .map(|q| RateLimitOverride {
+                            api: (*api).to_owned(),
+                            token_kind: q.token_kind,
+                            limit: Some(q.limit),
+                            window_seconds: Some(q.window_seconds),
+                        })
+                        .collect::<Vec<_>>()
                 })
                 .collect(),
             ..ServerConfig::default()
@@ -61,12 +105,8 @@ impl Embedded {
             config,
         };
         let mut shutdown = Vec::new();
-        let main = serve(runtime, options(quota(MAIN_LIMIT, 3600)), &mut shutdown)?;
-        let small = serve(
-            runtime,
-            options(quota(QUOTA_LIMIT, QUOTA_WINDOW_SECONDS)),
-            &mut shutdown,
-        )?;
+        let main = serve(runtime, options(main), &mut shutdown)?;
+        let small = serve(runtime, options(small), &mut shutdown)?;
         Ok(Embedded {
             base_url: format!("http://{main}"),
             quota_base_url: format!("http://{small}"),
@@ -95,12 +135,10 @@ fn serve(
     let (tx, rx) = oneshot::channel::<()>();
     // The router is built inside the runtime: the server's execution pool spawns its threads there.
     runtime.spawn(async move {
-        let app = reference_server::app(&options);
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await;
+        let _ = reference_server::serve(listener, &options, async {
+            let _ = rx.await;
+        })
+        .await;
     });
     shutdown.push(tx);
     Ok(address)

@@ -126,10 +126,7 @@ impl Reply {
                 .as_str()?;
             until(reset)
         });
-        let from_header = ["Retry-After", "X-Rate-Limit-Reset"]
-            .iter()
-            .find_map(|h| response.header(h)?.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+        let from_header = crate::rest::throttle_wait(response);
         Some(
             from_error.or(from_header).unwrap_or(Duration::from_secs(1))
                 + Duration::from_millis(50),

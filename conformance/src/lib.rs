@@ -5,8 +5,9 @@
 //! # Modes
 //!
 //! - No `--target`: the reference server is started in-process on `127.0.0.1:0` with its fixture credentials (and
-//!   any `--fault`s), and every API it serves is checked. This is the README's main command.
-//! - `--target URL --api NAME --credentials FILE`: one API of any implementation. `URL` is the GraphQL endpoint.
+//!   any `--fault`s), and every API it serves is checked (or only `--api NAME`). This is the README's main command.
+//! - `--target URL --api NAME --credentials FILE`: one API of any implementation. `URL` is the GraphQL endpoint, or
+//!   for a REST API (Workable) the prefix of its `@rest` routes (`https://host/workable`).
 //!
 //! # Credentials file
 //!
@@ -22,6 +23,13 @@
 //! name = "company"
 //! authorization = "Bearer 3|abc..."
 //! roles = ["company"]
+//!
+//! [[credential]]
+//! name = "acme/account"
+//! authorization = "Bearer wk_acme_account"
+//! scopes = ["r_jobs", "w_members"]
+//! token_kind = "account"
+//! account = "acme"
 //! ```
 //!
 //! # Exit codes
@@ -35,7 +43,8 @@
 //!
 //! The [`runner`] resolves targets and drives each [`property::Property`] with proptest's `TestRunner`; it emits
 //! [`event::Event`]s that the reporters in [`report`] consume (terminal, JUnit, JSON, HTML). All HTTP goes through
-//! [`client::Client`], which enforces the request budget and pacing and records every exchange for replay.
+//! [`client::Client`], which enforces the request budget and pacing and records every exchange for replay; REST
+//! calls are built from the rules table's `@rest` bindings by [`rest`].
 
 pub mod client;
 pub mod credentials;
@@ -47,6 +56,7 @@ pub mod properties;
 pub mod property;
 pub mod querygen;
 pub mod report;
+pub mod rest;
 pub mod runner;
 pub mod schema;
 

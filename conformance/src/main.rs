@@ -18,21 +18,28 @@ use reference_server::Fault;
 
 const AFTER_HELP: &str = "\
 MODES:
-  conformance
+  conformance [--api NAME]
       Starts the reference server in-process on 127.0.0.1:0 with its fixture credentials and checks every API it
-      serves.
+      serves (or only NAME).
   conformance --target URL --api NAME --credentials FILE
-      Checks one API of any implementation. URL is its GraphQL endpoint (e.g. https://host/graphql).
+      Checks one API of any implementation. URL is its GraphQL endpoint (e.g. https://host/graphql); for a REST API
+      (workable_members) it is the prefix its routes hang below: with https://host/workable the harness calls
+      https://host/workable/spi/v3/accounts/{subdomain}/members (and introspects https://host/workable/graphql, if
+      the target serves GraphQL there).
 
 CREDENTIALS FILE (TOML; JSON when the name ends in .json), one entry per credential, role, token kind or account:
   [[credential]]
   name = \"api_key\"                 # how reports name it
-  authorization = \"Basic ZGVt...\"  # the whole Authorization header value
+  authorization = \"Basic ZGVt...\"  # the whole Authorization header value (\"Bearer ...\" for a token)
   roles = []                       # roles it carries (@auth(roles:)), e.g. [\"company\"]
-  scopes = []                      # scopes it carries (@auth(scopes:)), e.g. [\"r_jobs\"]
-  token_kind = \"account\"           # optional: @auth(tokenKinds:) when quotas differ by kind
-  account = \"acme\"                 # optional: the account it is bound to
+  scopes = []                      # scopes it carries (@requiresScope), e.g. [\"r_jobs\", \"w_members\"]
+  token_kind = \"account\"           # optional: its kind (@rateLimit(tokenKinds:)), which picks its quota
+  account = \"acme\"                 # optional: the account it is bound to (Workable: the subdomain in the path)
   Give a second credential to check that quotas are kept per credential, and one per role for the role checks.
+  Workable: one token with r_jobs and w_members per account to write to (an account with HRIS on, one with HRIS
+  off, one with a single admin), a token with r_jobs only (scopes), tokens of two accounts (403 across accounts),
+  and an OAuth token (its own quota). List each token's scopes: a credential without `scopes` is not used to find
+  missing ones.
 
 EXIT CODES:
   0  every property that ran holds (not applicable, skipped and inconclusive ones do not fail a run)
@@ -46,11 +53,13 @@ within what the target tolerates.";
 #[derive(Debug, Parser)]
 #[command(name = "conformance", version, after_help = AFTER_HELP)]
 struct Args {
-    /// The GraphQL endpoint of the implementation to check; without it, the embedded reference server is checked.
+    /// The implementation to check: its GraphQL endpoint, or a REST API's prefix; without it, the embedded reference
+    /// server is checked.
     #[arg(long, value_name = "URL", requires_all = ["api", "credentials"])]
     target: Option<String>,
-    /// Which API the target implements (e.g. greenhouse_onboarding).
-    #[arg(long, value_name = "NAME", requires = "target")]
+    /// Which API the target implements (e.g. greenhouse_onboarding); without --target, the one embedded API to
+    /// check.
+    #[arg(long, value_name = "NAME")]
     api: Option<String>,
     /// The credentials file for --target (format below).
     #[arg(long, value_name = "FILE", requires = "target")]
@@ -143,9 +152,10 @@ fn run(args: Args) -> anyhow::Result<u8> {
     }
     let embedded = args.target.is_none();
     let mode = match (&args.target, &args.api, &args.credentials) {
-        (None, _, _) => Mode::Embedded {
+        (None, api, _) => Mode::Embedded {
             faults: args.faults.clone(),
             server_seed: args.server_seed,
+            apis: api.iter().cloned().collect(),
         },
         (Some(url), Some(api), Some(path)) => {
             let credentials = conformance::credentials::load(path)?;

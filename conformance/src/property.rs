@@ -108,16 +108,26 @@ impl Check {
 #[derive(Debug, Clone)]
 pub struct Target {
     pub rules: &'static ApiRules,
-    /// The GraphQL endpoint (or the REST prefix).
+    /// The GraphQL endpoint of a GraphQL API; the REST prefix of a REST API (`http://host/workable`: the routes of
+    /// its `@rest` bindings hang below it, and its GraphQL endpoint, if it serves one, is `<prefix>/graphql`).
     pub url: String,
-    /// Where the rate-limit properties send: the embedded run starts a second server with a small quota, so the
-    /// other properties are not throttled. `None`: the rate-limit properties use `url` too.
+    /// Where the rate-limit properties send (same shape as `url`): the embedded run starts a second server with
+    /// small quotas, so the other properties are not throttled. `None`: the rate-limit properties use `url` too.
     pub quota_url: Option<String>,
-    /// The quota `quota_url` is configured with (limit, window seconds), when it is not the declared one.
-    pub quota: Option<(u32, u32)>,
+    /// The quotas `quota_url` is configured with, when they are not the declared ones.
+    pub quotas: Vec<QuotaOverride>,
     pub credentials: Vec<Credential>,
     /// Whether this is the in-process reference server.
     pub embedded: bool,
+}
+
+/// A quota the target is configured with instead of the declared `@rateLimit` (the embedded quota instance).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QuotaOverride {
+    /// The token kind it applies to; `None`: every kind.
+    pub token_kind: Option<String>,
+    pub limit: u32,
+    pub window_seconds: u32,
 }
 
 impl Target {
@@ -129,6 +139,35 @@ impl Target {
     /// Where the rate-limit properties send.
     pub fn quota_url(&self) -> &str {
         self.quota_url.as_deref().unwrap_or(&self.url)
+    }
+
+    /// The GraphQL endpoint: `url` itself, or `<prefix>/graphql` for a REST API.
+    pub fn graphql_url(&self) -> String {
+        graphql_endpoint(self.rules, &self.url)
+    }
+
+    /// The quota (limit, window seconds) that applies to a token kind: an override, else the declared one.
+    pub fn quota_for(&self, token_kind: Option<&str>) -> Option<(u32, u32)> {
+        let specific = self
+            .quotas
+            .iter()
+            .find(|q| q.token_kind.is_some() && q.token_kind.as_deref() == token_kind);
+        let general = self.quotas.iter().find(|q| q.token_kind.is_none());
+        match specific.or(general) {
+            Some(q) => Some((q.limit, q.window_seconds)),
+            None => self
+                .rules
+                .rate_limit_for(token_kind)
+                .map(|r| (r.limit, r.window_seconds)),
+        }
+    }
+}
+
+/// The GraphQL endpoint of an API whose target URL is `url`.
+pub fn graphql_endpoint(rules: &ApiRules, url: &str) -> String {
+    match rules.transport {
+        runtime::rules::Transport::Graphql => url.to_owned(),
+        runtime::rules::Transport::Rest => format!("{}/graphql", url.trim_end_matches('/')),
     }
 }
 
@@ -313,7 +352,7 @@ impl<'c, 'a> Case<'c, 'a> {
         query: &str,
         variables: Option<&Value>,
     ) -> Result<Reply, CaseError> {
-        self.graphql_at(&self.cx.target.url, credential, query, variables)
+        self.graphql_at(&self.cx.target.graphql_url(), credential, query, variables)
     }
 
     /// Posts a GraphQL operation to `url`. A throttled request is waited out and sent again, unless this is a
@@ -357,6 +396,82 @@ impl<'c, 'a> Case<'c, 'a> {
     }
 }
 
+impl Case<'_, '_> {
+    /// Sends a REST call to the target (`base` = its REST prefix, or the quota instance's). A throttled request
+    /// (429) is waited out and sent again, unless this is a rate-limit property.
+    pub fn rest_at(
+        &self,
+        base: &str,
+        call: &crate::rest::Call,
+        credential: Option<&Credential>,
+    ) -> Result<Response, CaseError> {
+        self.send_retrying(|| call.request(base, credential))
+    }
+
+    /// Sends a REST call to the target's REST prefix.
+    pub fn rest(
+        &self,
+        call: &crate::rest::Call,
+        credential: Option<&Credential>,
+    ) -> Result<Response, CaseError> {
+        self.rest_at(&self.cx.target.url, call, credential)
+    }
+
+    /// Sends a request again while it is throttled (HTTP 429), up to three times, within `--max-wait`.
+    pub fn send_retrying(&self, make: impl Fn() -> Request) -> Result<Response, CaseError> {
+        let mut attempts = 0;
+        loop {
+            let response = self.send(make())?;
+            if !self.retry_throttled || attempts >= 3 || response.status != 429 {
+                return Ok(response);
+            }
+            self.wait_throttled(&response)?;
+            attempts += 1;
+        }
+    }
+
+    /// Sleeps until a throttled response's quota resets (bounded by `--max-wait`).
+    pub fn wait_throttled(&self, response: &Response) -> Result<(), CaseError> {
+        let wait = crate::rest::throttle_wait(response).unwrap_or(Duration::from_secs(1))
+            + Duration::from_millis(50);
+        if wait > self.cx.settings.max_wait + Duration::from_secs(1) {
+            return Err(CaseError::Inconclusive(format!(
+                "the target throttles for {} s, longer than --max-wait {} s",
+                wait.as_secs(),
+                self.cx.settings.max_wait.as_secs()
+            )));
+        }
+        std::thread::sleep(wait);
+        Ok(())
+    }
+
+    /// Sends requests all at once (each on its own connection) and returns their responses in order; no response
+    /// at all fails the case.
+    pub fn send_concurrently(&self, requests: Vec<Request>) -> Result<Vec<Response>, CaseError> {
+        let exchanges = self.cx.client.send_concurrently(requests);
+        let mut responses = Vec::new();
+        let mut error = None;
+        for exchange in exchanges {
+            match &exchange.response {
+                Ok(r) => responses.push(r.clone()),
+                Err(TransportError::BudgetSpent(max)) => {
+                    error.get_or_insert(CaseError::Inconclusive(format!(
+                        "the request budget of {max} requests is spent (raise --max-requests)"
+                    )));
+                }
+                Err(e) => {
+                    error.get_or_insert(CaseError::Fail(format!("no response: {e}")));
+                }
+            }
+            self.log.borrow_mut().push(exchange);
+        }
+        match error {
+            Some(e) => Err(e),
+            None => Ok(responses),
+        }
+    }
+}
+
 /// Runs a property's cases: generates inputs from `strategy`, runs `test` on each, and on failure shrinks to a
 /// minimal input, replays it once to capture its exchanges, and builds the [`Failure`].
 pub fn check<S>(
@@ -368,7 +483,20 @@ where
     S: Strategy,
     S::Value: Clone + Debug,
 {
-    let cases = cx.cases();
+    check_with_cases(cx, cx.cases(), strategy, test)
+}
+
+/// [`check`] with a number of cases of its own (a property that shares its cases out over several runs).
+pub fn check_with_cases<S>(
+    cx: &Context<'_>,
+    cases: u32,
+    strategy: S,
+    test: impl Fn(&Case<'_, '_>, S::Value) -> CaseResult,
+) -> Check
+where
+    S: Strategy,
+    S::Value: Clone + Debug,
+{
     let passed = Cell::new(0u32);
     let shrinking = Cell::new(false);
     let shrink_steps = Cell::new(0u32);

@@ -24,6 +24,8 @@ pub enum Mode {
         faults: Vec<Fault>,
         /// Seed of the server's fixtures.
         server_seed: u64,
+        /// Check only these APIs (by `@api(name:)`); all that the server serves when empty.
+        apis: Vec<String>,
     },
     /// Check one API at a URL.
     External {
@@ -116,10 +118,18 @@ pub fn run(
         Mode::Embedded {
             faults,
             server_seed,
+            apis,
         } => {
+            for api in apis {
+                rules_of(api)?;
+            }
             let embedded = Embedded::start(runtime.handle(), *server_seed, faults)
                 .map_err(RunError::Embedded)?;
-            let targets = embedded_targets(&client, &embedded, *server_seed, &mut notes)?;
+            let mut targets = embedded_targets(&client, &embedded, *server_seed, &mut notes)?;
+            if !apis.is_empty() {
+                targets.retain(|t| apis.iter().any(|a| a == t.rules.name));
+                notes.retain(|n| apis.iter().any(|a| n.starts_with(a.as_str())));
+            }
             (targets, Some(embedded))
         }
         Mode::External {
@@ -144,9 +154,9 @@ pub fn run(
             }
             let target = Target {
                 rules,
-                url: url.clone(),
+                url: url.trim_end_matches('/').to_owned(),
                 quota_url: None,
-                quota: None,
+                quotas: Vec::new(),
                 credentials: credentials.clone(),
                 embedded: false,
             };
@@ -286,8 +296,11 @@ fn embedded_targets(
         .iter()
         .filter_map(|a| {
             let name = a.get("name")?.as_str()?.to_owned();
+            // A REST API is checked at its REST prefix (its GraphQL endpoint hangs below it).
             let path = a
-                .get("graphql")
+                .get("rest")
+                .filter(|p| p.is_string())
+                .or_else(|| a.get("graphql"))
                 .or_else(|| a.get("path"))
                 .and_then(|p| p.as_str())?
                 .to_owned();
@@ -310,10 +323,7 @@ fn embedded_targets(
             rules,
             url: format!("{}{path}", embedded.base_url),
             quota_url: Some(format!("{}{path}", embedded.quota_base_url)),
-            quota: Some((
-                crate::embedded::QUOTA_LIMIT,
-                crate::embedded::QUOTA_WINDOW_SECONDS,
-            )),
+            quotas: crate::embedded::quota_overrides(rules.name),
             credentials: credentials::fixtures(rules.name, seed),
             embedded: true,
         });

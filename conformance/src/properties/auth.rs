@@ -1,15 +1,21 @@
-//! Auth properties A1–A2, generic over `@auth` and `@requiresRole`: missing and wrong credentials are refused on every
-//! operation; every field with a role requirement refuses every credential without one of its roles.
+//! Auth properties A1, A2 and A4, generic over `@auth`, `@requiresRole` and `@requiresScope`: missing and wrong
+//! credentials are refused on every operation (GraphQL operations, or the `@rest` routes of a REST API); every field
+//! with a role requirement refuses every credential without one of its roles; every field with a scope requirement
+//! refuses every credential that lacks one of its scopes, and writes nothing. (A3 and A5, the domain rules of an API,
+//! live in its module.)
 
 use base64::Engine as _;
-use runtime::rules::AuthScheme;
+use proptest::prelude::*;
+use runtime::rules::{AuthScheme, ErrorStyle, FieldRules, HttpMethod};
 use serde_json::Value;
 
+use crate::client::Response;
 use crate::credentials::Credential;
 use crate::ensure;
 use crate::graphql::authentication_code;
 use crate::properties::errors::{check_codes, check_entries, first_leaf_path};
-use crate::property::{Case, Check, Context, Group, Property, check};
+use crate::property::{Case, CaseError, Check, Context, Group, Property, check};
+use crate::rest::{self, Call};
 use crate::schema::SchemaInfo;
 
 pub static A1: Property = Property {
@@ -20,6 +26,16 @@ pub static A1: Property = Property {
     writes: false,
     max_cases: None,
     run: run_a1,
+};
+
+pub static A4: Property = Property {
+    id: "A4",
+    name: "scopes-enforced",
+    statement: "Every operation with @requiresScope refuses every credential lacking one of its scopes (HTTP 403, or the documented authorization error) with no data, and writes nothing.",
+    group: Group::Auth,
+    writes: false,
+    max_cases: None,
+    run: run_a4,
 };
 
 pub static A2: Property = Property {
@@ -215,6 +231,9 @@ fn run_a1(cx: &Context<'_>) -> Check {
     let Some(auth) = cx.rules.auth else {
         return Check::not_applicable("the API declares no @auth: every field is public");
     };
+    if rest::is_rest(cx.rules) {
+        return run_a1_rest(cx, auth.scheme);
+    }
     let operations = guarded_operations(cx);
     if operations.is_empty() {
         return Check::not_applicable("every field is @public");
@@ -272,7 +291,7 @@ fn refused(
     reply: &crate::graphql::Reply,
     field: &str,
     what: &str,
-) -> Result<(), crate::property::CaseError> {
+) -> Result<(), CaseError> {
     let cx = case.cx;
     ensure!(
         reply.has_errors(),
@@ -341,4 +360,279 @@ fn run_a2(cx: &Context<'_>) -> Check {
             )
         },
     )
+}
+
+/// The wrong credentials A1 sends, the made-up parts generated.
+fn wrong_credentials() -> impl Strategy<Value = Vec<Bad>> {
+    (
+        "[A-Za-z0-9 ]{1,24}",
+        "[A-Za-z0-9]{8,24}",
+        "[A-Za-z0-9]{1,24}",
+        "[a-z0-9]{4,16}",
+        "[a-z]{1,8}",
+        "[A-Za-z0-9]{1,4}",
+    )
+        .prop_map(|(garbage, other, secret, key, junk, suffix)| {
+            vec![
+                Bad::Missing,
+                Bad::Empty,
+                Bad::Garbage(garbage),
+                Bad::OtherScheme(other),
+                Bad::WrongSecret(secret),
+                Bad::UnknownKey(key),
+                Bad::NoColon,
+                Bad::NotBase64(junk),
+                Bad::AlteredToken(suffix),
+            ]
+        })
+}
+
+/// A made-up JSON value of an input type (for the body of a REST call that must be refused before it runs).
+pub fn minimal_json(
+    schema: &SchemaInfo,
+    ty: &apollo_compiler::schema::Type,
+    depth: u32,
+) -> Option<Value> {
+    if depth > 5 {
+        return None;
+    }
+    if ty.is_list() {
+        return Some(Value::Array(vec![minimal_json(
+            schema,
+            ty.item_type(),
+            depth + 1,
+        )?]));
+    }
+    let name = ty.inner_named_type().as_str();
+    Some(match name {
+        "Int" => Value::from(1),
+        "Float" => Value::from(1.0),
+        "Boolean" => Value::Bool(true),
+        _ => {
+            if let Some(e) = schema.schema.get_enum(name) {
+                Value::String(e.values.keys().next()?.to_string())
+            } else if let Some(input) = schema.schema.get_input_object(name) {
+                let mut object = serde_json::Map::new();
+                for f in input
+                    .fields
+                    .values()
+                    .filter(|f| f.ty.is_non_null() && f.default_value.is_none())
+                {
+                    object.insert(f.name.to_string(), minimal_json(schema, &f.ty, depth + 1)?);
+                }
+                Value::Object(object)
+            } else {
+                Value::String("conformance".to_owned())
+            }
+        }
+    })
+}
+
+/// A call of a `@rest` field with its path on `account` and made-up values for its required arguments.
+pub fn minimal_call(cx: &Context<'_>, field: &'static FieldRules, account: &str) -> Option<Call> {
+    let definition = cx.schema.field(field.type_name, field.field_name)?;
+    let mut call = rest::call_for(field, account);
+    let path = rest::path_arguments(field);
+    for a in &definition.arguments {
+        if path.contains(&a.name.as_str()) || !a.ty.is_non_null() || a.default_value.is_some() {
+            continue;
+        }
+        call = call.arg(a.name.as_str(), minimal_json(cx.schema, &a.ty, 0)?);
+    }
+    Some(call)
+}
+
+/// The `@rest` calls A1 sends: every bound field (the reads only under `--read-only`), on the primary credential's
+/// account.
+fn rest_operations(cx: &Context<'_>) -> Vec<(String, Call)> {
+    let account = cx
+        .target
+        .primary()
+        .and_then(|c| c.account.clone())
+        .unwrap_or_else(|| "conformance".to_owned());
+    cx.rules
+        .fields
+        .iter()
+        .filter(|f| f.rest.is_some() && !f.public)
+        .filter(|f| !cx.settings.read_only || f.rest.is_some_and(|b| b.method == HttpMethod::Get))
+        .filter_map(|f| {
+            Some((
+                format!("{} {}", f.rest?.method.as_str(), f.field_name),
+                minimal_call(cx, f, &account)?,
+            ))
+        })
+        .collect()
+}
+
+/// The status a REST API documents for a refusal (`401`, `403`), if it lists it among its codes.
+fn documented_status(cx: &Context<'_>, status: u16) -> Option<u16> {
+    let text = status.to_string();
+    cx.rules
+        .error_format
+        .filter(|f| f.style == ErrorStyle::HttpStatus && f.codes.contains(&text.as_str()))
+        .map(|_| status)
+}
+
+/// A REST refusal: the documented status (any 4xx when the API does not list it), and a JSON error body.
+fn rest_refused(
+    cx: &Context<'_>,
+    response: &Response,
+    status: u16,
+    what: &str,
+) -> Result<(), CaseError> {
+    match documented_status(cx, status) {
+        Some(s) => ensure!(
+            response.status == s,
+            "{what} must be refused with {s}; got {}",
+            rest::digest(response)
+        ),
+        None => ensure!(
+            (400..500).contains(&response.status),
+            "{what} must be refused with a 4xx; got {}",
+            rest::digest(response)
+        ),
+    }
+    if cx.rules.error_format.map(|f| f.style) == Some(ErrorStyle::HttpStatus) {
+        ensure!(
+            rest::error_message(response).is_some(),
+            "{what} was refused without a JSON error body (`{{\"error\": \"...\"}}`): {}",
+            rest::digest(response)
+        );
+    }
+    Ok(())
+}
+
+fn run_a1_rest(cx: &Context<'_>, scheme: AuthScheme) -> Check {
+    let operations = rest_operations(cx);
+    if operations.is_empty() {
+        return Check::not_applicable("no @rest field needs credentials");
+    }
+    let strategy = (proptest::sample::select(operations), wrong_credentials());
+    check(cx, strategy, |case, ((what, call), variants)| {
+        for bad in variants {
+            let header = header_for(&bad, scheme, cx.target.primary());
+            let credential = header.map(|h| Credential {
+                name: "wrong".to_owned(),
+                authorization: h,
+                roles: Vec::new(),
+                scopes: Vec::new(),
+                token_kind: None,
+                account: None,
+            });
+            let response =
+                case.send_retrying(|| call.request(&cx.target.url, credential.as_ref()))?;
+            rest_refused(
+                cx,
+                &response,
+                401,
+                &format!("`{what}` with {bad:?} credentials"),
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// One A4 case: a field with scopes, and a credential that lacks one of them.
+#[derive(Debug, Clone)]
+struct Lacking {
+    field: &'static FieldRules,
+    credential: Credential,
+    missing: Vec<&'static str>,
+}
+
+fn run_a4(cx: &Context<'_>) -> Check {
+    if !cx.rules.fields.iter().any(|f| !f.scopes.is_empty()) {
+        return Check::not_applicable("no field declares @requiresScope");
+    }
+    let mutation = cx.schema.mutation_type().map(str::to_owned);
+    let is_write = |f: &FieldRules| match f.rest {
+        Some(b) => b.method != HttpMethod::Get,
+        None => Some(f.type_name) == mutation.as_deref(),
+    };
+    let mut pairs = Vec::new();
+    for f in cx.rules.fields.iter().filter(|f| !f.scopes.is_empty()) {
+        if cx.settings.read_only && is_write(f) {
+            continue;
+        }
+        for c in cx
+            .target
+            .credentials
+            .iter()
+            .filter(|c| !c.scopes.is_empty())
+        {
+            let missing: Vec<&'static str> = f
+                .scopes
+                .iter()
+                .copied()
+                .filter(|s| !c.scopes.iter().any(|have| have == s))
+                .collect();
+            let placeable =
+                f.rest.is_none() || rest::path_arguments(f).is_empty() || c.account.is_some();
+            if !missing.is_empty() && placeable {
+                pairs.push(Lacking {
+                    field: f,
+                    credential: c.clone(),
+                    missing,
+                });
+            }
+        }
+    }
+    if pairs.is_empty() {
+        return Check::not_applicable(
+            "no credential lacks a required scope (give one, with its `scopes`, in the credentials file)",
+        );
+    }
+    let probe = crate::properties::write_probe(cx.rules);
+    check(cx, proptest::sample::select(pairs), |case, lacking| {
+        let Lacking {
+            field,
+            credential,
+            missing,
+        } = lacking;
+        let what = format!(
+            "`{}` with `{}` (scopes {:?}; it requires {:?}, missing {missing:?})",
+            field.field_name, credential.name, credential.scopes, field.scopes
+        );
+        if !rest::is_rest(cx.rules) {
+            let Some(operation) = minimal_operation(cx, field.type_name, field.field_name) else {
+                return Err(CaseError::Reject("no operation for this field".to_owned()));
+            };
+            let reply = case.graphql(Some(&credential), &operation, None)?;
+            return refused(case, &reply, field.field_name, &what);
+        }
+        match probe.filter(|p| p.field == field.field_name) {
+            Some(probe) => {
+                // A real write, so that an implementation that lets it through is seen to write.
+                let helper = cx
+                    .target
+                    .credentials
+                    .iter()
+                    .find(|c| c.account == credential.account && (probe.can_write)(c))
+                    .unwrap_or(&credential);
+                let base = &cx.target.url;
+                let prepared = (probe.prepare)(case, base, Some(helper))?;
+                let marker = format!("conformance-a4-{}", credential.name.replace('/', "-"));
+                let answer = (probe.write)(case, base, Some(&credential), &prepared, &marker)?;
+                let crate::properties::rate_limit::Answer::Rest(response) = answer else {
+                    return Err(CaseError::Inconclusive("not a REST answer".to_owned()));
+                };
+                rest_refused(cx, &response, 403, &what)?;
+                let found = (probe.find)(case, base, Some(helper), &prepared, &marker)?;
+                ensure!(
+                    !found,
+                    "{what} was refused, but its write was applied: `{marker}` is in the store"
+                );
+                Ok(())
+            }
+            None => {
+                let account = credential.account.clone().unwrap_or_default();
+                let Some(call) = minimal_call(cx, field, &account) else {
+                    return Err(CaseError::Reject("no call for this field".to_owned()));
+                };
+                let response =
+                    case.send_retrying(|| call.request(&cx.target.url, Some(&credential)))?;
+                rest_refused(cx, &response, 403, &what)
+            }
+        }
+    })
 }

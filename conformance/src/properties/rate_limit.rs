@@ -1,24 +1,31 @@
-//! Rate-limit properties R1–R6, for quotas reported by a quota field (`@rateLimit(reportedBy: QUOTA_FIELD)`, as
-//! Greenhouse's `rateLimit { limit remaining resetAt cost }`). They send to the target's quota URL (the embedded run's
-//! small-quota instance) and exhaust the quota of the first credential, so they run last.
+//! Rate-limit properties R1–R6, generic over how the API reports its quota (`@rateLimit(reportedBy:)`):
 //!
-//! Quotas reported by headers (Workable's `X-Rate-Limit-*` and 429) plug in beside these with the REST checks.
+//! - `QUOTA_FIELD` (Greenhouse's `rateLimit { limit remaining resetAt cost }`): the quota is read with the
+//!   `@quotaField` query, and exhaustion is the documented GraphQL error;
+//! - `HEADERS` (Workable's `X-Rate-Limit-Limit`, `-Remaining` and `-Reset`): the quota is read from the headers of a
+//!   `@rest` GET of the credential's account, and exhaustion is HTTP 429 (`exceeded: HTTP_429`).
+//!
+//! The quota that applies is the one of the credential's token kind (`@rateLimit(tokenKinds:)`). The properties send
+//! to the target's quota URL (the embedded run's small-quota instance) and exhaust the quota of the first credential,
+//! so they run last.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use proptest::prelude::*;
-use runtime::rules::{RateLimitExceeded, RateLimitReport};
+use runtime::rules::{ErrorStyle, FieldRules, HttpMethod, RateLimitExceeded, RateLimitReport};
 use serde_json::Value;
 
+use crate::client::Response;
 use crate::credentials::Credential;
 use crate::ensure;
-use crate::graphql::{Reply, rate_limit_code, until};
-use crate::property::{Case, CaseError, Check, Context, Group, Property, check};
+use crate::graphql::{Reply, rate_limit_code};
+use crate::property::{Case, CaseError, Check, Context, Group, Property, check, graphql_endpoint};
+use crate::rest::{self, HeaderQuota};
 
 pub static R1: Property = Property {
     id: "R1",
     name: "quota-reported",
-    statement: "The quota field reports the configured limit, 0 <= remaining < limit, a cost, and a resetAt within one window from now.",
+    statement: "The quota (quota field, or X-Rate-Limit-* headers on every authenticated response) reports the limit of the credential's token kind, 0 <= remaining < limit, and a reset within one window from now.",
     group: Group::RateLimits,
     writes: false,
     max_cases: Some(4),
@@ -28,7 +35,7 @@ pub static R1: Property = Property {
 pub static R2: Property = Property {
     id: "R2",
     name: "remaining-falls",
-    statement: "Within a window, remaining falls by the cost of each request, exactly, and never rises.",
+    statement: "Within a window, remaining falls by the cost of each request (one, where no cost is reported), exactly, and never rises.",
     group: Group::RateLimits,
     writes: false,
     max_cases: Some(6),
@@ -38,7 +45,7 @@ pub static R2: Property = Property {
 pub static R3: Property = Property {
     id: "R3",
     name: "exhaustion-refused",
-    statement: "Once remaining is 0, the next request is refused with the documented rate-limit error (code, limit, remaining 0, resetAt) and no data.",
+    statement: "Once remaining is 0, the next request is refused as documented (the rate-limit error with limit, remaining 0 and resetAt, or HTTP 429 with the headers) and returns no data.",
     group: Group::RateLimits,
     writes: false,
     max_cases: Some(3),
@@ -48,7 +55,7 @@ pub static R3: Property = Property {
 pub static R4: Property = Property {
     id: "R4",
     name: "throttled-no-effect",
-    statement: "A mutation refused for the quota changes nothing: after the reset, what it would have written is not there.",
+    statement: "A write refused for the quota changes nothing: after the reset, what it would have written is not there.",
     group: Group::RateLimits,
     writes: true,
     max_cases: Some(2),
@@ -58,7 +65,7 @@ pub static R4: Property = Property {
 pub static R5: Property = Property {
     id: "R5",
     name: "quota-resets",
-    statement: "After resetAt the quota is whole again: the next request is served and remaining is limit minus its cost.",
+    statement: "After the reset time the quota is whole again: the next request is served and remaining is limit minus its cost.",
     group: Group::RateLimits,
     writes: false,
     max_cases: Some(2),
@@ -75,51 +82,130 @@ pub static R6: Property = Property {
     run: run_r6,
 };
 
-/// The quota as the quota field reports it.
+/// One reading of the quota.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quota {
     pub limit: i64,
     pub remaining: i64,
+    /// The reset as the target wrote it (an RFC 3339 date-time, or a Unix time in a header): equal values mean
+    /// the same window.
     pub reset_at: String,
+    /// The reset as an instant, when it parses.
+    pub reset: Option<SystemTime>,
     pub cost: i64,
 }
 
-/// What the rate-limit properties need to know: the quota field and the configured quota.
+/// What a request got instead of a quota reading.
+#[derive(Debug, Clone)]
+pub enum Answer {
+    /// A GraphQL response (without the quota field).
+    Graphql(Reply),
+    /// A REST response that was not a success.
+    Rest(Response),
+}
+
+impl Answer {
+    /// A one-line digest, for messages.
+    pub fn digest(&self, cx: &Context<'_>) -> String {
+        match self {
+            Answer::Graphql(reply) => reply.error_digest(cx.rules),
+            Answer::Rest(response) => rest::digest(response),
+        }
+    }
+
+    /// The reset this refusal announces.
+    fn reset_at(&self) -> Option<String> {
+        match self {
+            Answer::Graphql(reply) => reply.errors().iter().find_map(|e| {
+                e.get("resetAt")
+                    .or_else(|| e.get("extensions").and_then(|x| x.get("resetAt")))
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            }),
+            Answer::Rest(response) => HeaderQuota::of(response).reset,
+        }
+    }
+}
+
+/// How the quota is read.
+#[derive(Debug, Clone)]
+enum Reader {
+    /// `{ __quota: <field> { limit remaining resetAt cost } }`.
+    QuotaField(String),
+    /// A `@rest` GET; the quota is in the response headers.
+    Headers(&'static FieldRules),
+}
+
+/// What the rate-limit properties need to know: how to read the quota, and the credentials that can.
 struct Setup {
-    field: String,
-    limit: u32,
-    window: u32,
+    reader: Reader,
+    /// The credentials that can send the reading request, in order (the first is the one exhausted).
+    readers: Vec<Credential>,
+}
+
+impl Setup {
+    fn primary(&self) -> Option<&Credential> {
+        self.readers.first()
+    }
+}
+
+/// The quota of a credential: (limit, window seconds).
+fn quota_of(cx: &Context<'_>, credential: Option<&Credential>) -> (u32, u32) {
+    cx.target
+        .quota_for(credential.and_then(|c| c.token_kind.as_deref()))
+        .unwrap_or((0, 0))
 }
 
 fn setup(cx: &Context<'_>, exhausts: bool) -> Result<Setup, Check> {
-    let credential = cx.target.primary();
-    let Some(declared) = cx
-        .rules
-        .rate_limit_for(credential.and_then(|c| c.token_kind.as_deref()))
-    else {
+    let Some(declared) = cx.rules.rate_limits.first() else {
         return Err(Check::not_applicable("the API declares no @rateLimit"));
     };
-    if declared.reported_by != RateLimitReport::QuotaField {
-        return Err(Check::not_applicable(format!(
-            "the quota is reported by {:?}: checked with the REST properties",
-            declared.reported_by
-        )));
-    }
-    let query = cx.schema.query_type();
-    let Some(field) = cx
-        .rules
-        .fields
-        .iter()
-        .find(|f| f.type_name == query && f.quota_field)
-    else {
-        return Err(Check::not_applicable(
-            "@rateLimit(reportedBy: QUOTA_FIELD) but no @quotaField",
-        ));
+    let (reader, readers) = match declared.reported_by {
+        RateLimitReport::QuotaField => {
+            let query = cx.schema.query_type();
+            let Some(field) = cx
+                .rules
+                .fields
+                .iter()
+                .find(|f| f.type_name == query && f.quota_field)
+            else {
+                return Err(Check::not_applicable(
+                    "@rateLimit(reportedBy: QUOTA_FIELD) but no @quotaField",
+                ));
+            };
+            (
+                Reader::QuotaField(field.field_name.to_owned()),
+                cx.target.credentials.clone(),
+            )
+        }
+        RateLimitReport::Headers => {
+            let Some(field) = rest::bound(cx.rules, HttpMethod::Get).next() else {
+                return Err(Check::not_applicable(
+                    "@rateLimit(reportedBy: HEADERS) but no @rest GET to read the headers from",
+                ));
+            };
+            let readers: Vec<Credential> = cx
+                .target
+                .credentials
+                .iter()
+                .filter(|c| can_call(c, field))
+                .cloned()
+                .collect();
+            if readers.is_empty() {
+                return Err(Check::not_applicable(format!(
+                    "no credential can call `{}` (it needs the scopes {:?} and, for its path, an `account`)",
+                    field.field_name, field.scopes
+                )));
+            }
+            (Reader::Headers(field), readers)
+        }
+        RateLimitReport::None => {
+            return Err(Check::not_applicable(
+                "the API does not report its quota (@rateLimit(reportedBy: NONE))",
+            ));
+        }
     };
-    let (limit, window) = cx
-        .target
-        .quota
-        .unwrap_or((declared.limit, declared.window_seconds));
+    let (_, window) = quota_of(cx, readers.first());
     if exhausts && Duration::from_secs(u64::from(window)) > cx.settings.max_wait {
         return Err(Check::inconclusive(
             format!(
@@ -129,44 +215,95 @@ fn setup(cx: &Context<'_>, exhausts: bool) -> Result<Setup, Check> {
             0,
         ));
     }
-    Ok(Setup {
-        field: field.field_name.to_owned(),
-        limit,
-        window,
-    })
+    Ok(Setup { reader, readers })
 }
 
-/// Reads the quota; `Ok(Err(reply))` when the request itself was refused.
+/// Whether a credential can call a REST field: it has the scopes (when it lists any) and an account for the path.
+pub fn can_call(credential: &Credential, field: &FieldRules) -> bool {
+    let scoped = credential.scopes.is_empty()
+        || field
+            .scopes
+            .iter()
+            .all(|s| credential.scopes.iter().any(|c| c == s));
+    scoped && (rest::path_arguments(field).is_empty() || credential.account.is_some())
+}
+
+/// Reads the quota; `Ok(Err(answer))` when the request itself was refused.
 fn read(
     case: &Case<'_, '_>,
     setup: &Setup,
     credential: Option<&Credential>,
-) -> Result<Result<Quota, Reply>, CaseError> {
-    let query = format!(
-        "{{ __quota: {} {{ limit remaining resetAt cost }} }}",
-        setup.field
-    );
-    let reply = case.graphql_at(case.cx.target.quota_url(), credential, &query, None)?;
-    let Some(q) = reply.field("__quota") else {
-        return Ok(Err(reply));
+) -> Result<Result<Quota, Answer>, CaseError> {
+    let cx = case.cx;
+    match &setup.reader {
+        Reader::QuotaField(field) => {
+            let query = format!("{{ __quota: {field} {{ limit remaining resetAt cost }} }}");
+            let url = graphql_endpoint(cx.rules, cx.target.quota_url());
+            let reply = case.graphql_at(&url, credential, &query, None)?;
+            let Some(q) = reply.field("__quota") else {
+                return Ok(Err(Answer::Graphql(reply)));
+            };
+            let int = |k: &str| {
+                q.get(k)
+                    .and_then(Value::as_i64)
+                    .ok_or_else(|| CaseError::fail(format!("`{field}.{k}` is not an integer: {q}")))
+            };
+            let reset_at = q
+                .get("resetAt")
+                .and_then(Value::as_str)
+                .ok_or_else(|| CaseError::fail(format!("`{field}.resetAt` is not a string: {q}")))?
+                .to_owned();
+            Ok(Ok(Quota {
+                limit: int("limit")?,
+                remaining: int("remaining")?,
+                reset: rfc3339(&reset_at),
+                reset_at,
+                cost: q.get("cost").and_then(Value::as_i64).unwrap_or(1),
+            }))
+        }
+        Reader::Headers(field) => {
+            let account = credential
+                .and_then(|c| c.account.clone())
+                .unwrap_or_default();
+            let call = rest::call_for(field, &account);
+            let response = case.rest_at(cx.target.quota_url(), &call, credential)?;
+            ensure!(
+                response.status < 500,
+                "`{} {}` got a server error: {}",
+                call.method().as_str(),
+                field.field_name,
+                rest::digest(&response)
+            );
+            if !(200..300).contains(&response.status) {
+                return Ok(Err(Answer::Rest(response)));
+            }
+            Ok(Ok(header_quota(&response)?))
+        }
+    }
+}
+
+/// The quota in a response's headers, which must all be there.
+fn header_quota(response: &Response) -> Result<Quota, CaseError> {
+    let h = HeaderQuota::of(response);
+    let (Some(limit), Some(remaining), Some(reset_at)) = (h.limit, h.remaining, h.reset.clone())
+    else {
+        return Err(CaseError::fail(format!(
+            "an authenticated response (HTTP {}) lacks X-Rate-Limit-Limit, -Remaining or -Reset as integers: limit {:?}, remaining {:?}, reset {:?}",
+            response.status, h.limit, h.remaining, h.reset
+        )));
     };
-    let int = |k: &str| {
-        q.get(k)
-            .and_then(Value::as_i64)
-            .ok_or_else(|| CaseError::fail(format!("`{}.{k}` is not an integer: {q}", setup.field)))
-    };
-    Ok(Ok(Quota {
-        limit: int("limit")?,
-        remaining: int("remaining")?,
-        reset_at: q
-            .get("resetAt")
-            .and_then(Value::as_str)
-            .ok_or_else(|| {
-                CaseError::fail(format!("`{}.resetAt` is not a string: {q}", setup.field))
-            })?
-            .to_owned(),
-        cost: q.get("cost").and_then(Value::as_i64).unwrap_or(1),
-    }))
+    Ok(Quota {
+        limit,
+        remaining,
+        reset: rest::reset_instant(&reset_at),
+        reset_at,
+        cost: 1,
+    })
+}
+
+fn rfc3339(instant: &str) -> Option<SystemTime> {
+    let at = chrono::DateTime::parse_from_rfc3339(instant).ok()?;
+    Some(SystemTime::from(at.with_timezone(&chrono::Utc)))
 }
 
 /// Reads the quota, which must be served.
@@ -177,20 +314,50 @@ fn read_ok(
 ) -> Result<Quota, CaseError> {
     match read(case, setup, credential)? {
         Ok(q) => Ok(q),
-        Err(reply) => Err(CaseError::fail(format!(
-            "the quota query was not served: {}",
-            reply.error_digest(case.cx.rules)
+        Err(answer) => Err(CaseError::fail(format!(
+            "the quota could not be read: {}",
+            answer.digest(case.cx)
         ))),
     }
 }
 
-/// Sleeps until an RFC 3339 instant (bounded by --max-wait).
+/// Reads the quota, which must be served, after waiting out the window if an earlier case spent it.
+fn read_in_quota(
+    case: &Case<'_, '_>,
+    setup: &Setup,
+    credential: Option<&Credential>,
+) -> Result<Quota, CaseError> {
+    match read(case, setup, credential)? {
+        Ok(q) => Ok(q),
+        Err(answer) => {
+            let throttled = match &answer {
+                Answer::Graphql(reply) => reply.is_rate_limited(case.cx.rules),
+                Answer::Rest(response) => response.status == 429,
+            };
+            if !throttled {
+                return Err(CaseError::fail(format!(
+                    "the quota could not be read: {}",
+                    answer.digest(case.cx)
+                )));
+            }
+            match answer.reset_at() {
+                Some(r) => wait_until(case, &r)?,
+                None => sleep_window(case, quota_of(case.cx, credential).1)?,
+            }
+            read_ok(case, setup, credential)
+        }
+    }
+}
+
+/// Sleeps until a reset written as the target writes it (bounded by --max-wait).
 fn wait_until(case: &Case<'_, '_>, reset_at: &str) -> Result<(), CaseError> {
-    let Some(wait) = until(reset_at) else {
+    let instant = rfc3339(reset_at).or_else(|| rest::reset_instant(reset_at));
+    let Some(instant) = instant else {
         return Err(CaseError::fail(format!(
-            "resetAt {reset_at:?} is not an RFC 3339 date-time"
+            "the reset {reset_at:?} is neither an RFC 3339 date-time nor a Unix time"
         )));
     };
+    let wait = rest::until_instant(instant);
     if wait > case.cx.settings.max_wait + Duration::from_secs(1) {
         return Err(CaseError::Inconclusive(format!(
             "the quota resets in {} s, longer than --max-wait",
@@ -202,12 +369,12 @@ fn wait_until(case: &Case<'_, '_>, reset_at: &str) -> Result<(), CaseError> {
 }
 
 /// Sleeps one quota window, when it is within --max-wait.
-fn sleep_window(case: &Case<'_, '_>, setup: &Setup) -> Result<(), CaseError> {
-    let window = Duration::from_secs(u64::from(setup.window));
+fn sleep_window(case: &Case<'_, '_>, window: u32) -> Result<(), CaseError> {
+    let window = Duration::from_secs(u64::from(window));
     if window > case.cx.settings.max_wait {
         return Err(CaseError::Inconclusive(format!(
-            "no resetAt to wait for, and the quota window ({} s) is longer than --max-wait",
-            setup.window
+            "no reset to wait for, and the quota window ({} s) is longer than --max-wait",
+            window.as_secs()
         )));
     }
     std::thread::sleep(window);
@@ -215,7 +382,7 @@ fn sleep_window(case: &Case<'_, '_>, setup: &Setup) -> Result<(), CaseError> {
 }
 
 /// Waits for a fresh window and returns the first reading in it: at once when the quota is whole (remaining =
-/// limit - cost), otherwise the first reading after the window's `resetAt`.
+/// limit - cost), otherwise the first reading after the window's reset.
 fn fresh(
     case: &Case<'_, '_>,
     setup: &Setup,
@@ -224,27 +391,22 @@ fn fresh(
     let reset = match read(case, setup, credential)? {
         Ok(q) if q.remaining == q.limit - q.cost => return Ok(q),
         Ok(q) => Some(q.reset_at),
-        Err(reply) => reply.errors().iter().find_map(|e| {
-            e.get("resetAt")
-                .or_else(|| e.get("extensions").and_then(|x| x.get("resetAt")))
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        }),
+        Err(answer) => answer.reset_at(),
     };
     match reset {
         Some(r) => wait_until(case, &r)?,
-        None => sleep_window(case, setup)?,
+        None => sleep_window(case, quota_of(case.cx, credential).1)?,
     }
     match read(case, setup, credential)? {
         Ok(q) => Ok(q),
-        Err(reply) => Err(CaseError::fail(format!(
-            "still refused after the window's resetAt: {}",
-            reply.error_digest(case.cx.rules)
+        Err(answer) => Err(CaseError::fail(format!(
+            "still refused after the window's reset: {}",
+            answer.digest(case.cx)
         ))),
     }
 }
 
-/// Uses the rest of the window's quota with quota queries, checking each reading; returns the last reading.
+/// Uses the rest of the window's quota, checking each reading; returns the last reading.
 fn exhaust(
     case: &Case<'_, '_>,
     setup: &Setup,
@@ -261,16 +423,17 @@ fn drain(
     credential: Option<&Credential>,
     start: Quota,
 ) -> Result<Quota, CaseError> {
+    let limit = quota_of(case.cx, credential).0;
     let mut last = start;
     let mut sent = 0;
     while last.remaining > 0 {
         let next = match read(case, setup, credential)? {
             Ok(q) => q,
-            Err(reply) => {
+            Err(answer) => {
                 return Err(CaseError::fail(format!(
                     "refused with {} remaining: {}",
                     last.remaining,
-                    reply.error_digest(case.cx.rules)
+                    answer.digest(case.cx)
                 )));
             }
         };
@@ -282,18 +445,23 @@ fn drain(
         last = next;
         sent += 1;
         ensure!(
-            sent <= i64::from(setup.limit) + 1,
+            sent <= i64::from(limit) + 1,
             "remaining never reaches 0: {} requests in one window of a quota of {}",
             sent,
-            setup.limit
+            limit
         );
     }
     Ok(last)
 }
 
 /// Checks the documented refusal.
-fn check_refusal(case: &Case<'_, '_>, reply: &Reply, what: &str) -> Result<(), CaseError> {
+fn check_refusal(case: &Case<'_, '_>, answer: &Answer, what: &str) -> Result<(), CaseError> {
     let cx = case.cx;
+    let declared = cx.rules.rate_limits.first().map(|r| r.exceeded);
+    let reply = match answer {
+        Answer::Rest(response) => return check_rest_refusal(case, response, what),
+        Answer::Graphql(reply) => reply,
+    };
     ensure!(
         reply.has_errors(),
         "{what} was served past the quota: remaining was 0"
@@ -305,7 +473,6 @@ fn check_refusal(case: &Case<'_, '_>, reply: &Reply, what: &str) -> Result<(), C
         "{what} was refused but returned data: {}",
         reply.body
     );
-    let declared = cx.rules.rate_limits.first().map(|r| r.exceeded);
     if declared == Some(RateLimitExceeded::Http429) {
         ensure!(
             reply.status == 429,
@@ -344,9 +511,54 @@ fn check_refusal(case: &Case<'_, '_>, reply: &Reply, what: &str) -> Result<(), C
     ensure!(
         get("resetAt")
             .and_then(Value::as_str)
-            .and_then(until)
+            .and_then(crate::graphql::until)
             .is_some(),
         "the rate-limit error has no RFC 3339 `resetAt`: {entry}"
+    );
+    Ok(())
+}
+
+/// A REST refusal: HTTP 429 (or another 4xx where the API does not declare 429), the error body of the API's
+/// format, and the headers saying the quota is spent and when it returns.
+fn check_rest_refusal(
+    case: &Case<'_, '_>,
+    response: &Response,
+    what: &str,
+) -> Result<(), CaseError> {
+    let cx = case.cx;
+    let declared = cx.rules.rate_limits.first().map(|r| r.exceeded);
+    ensure!(
+        !(200..300).contains(&response.status),
+        "{what} was served past the quota (HTTP {}): remaining was 0",
+        response.status
+    );
+    if declared == Some(RateLimitExceeded::Http429) {
+        ensure!(
+            response.status == 429,
+            "{what} past the quota got HTTP {}, not 429: {}",
+            response.status,
+            rest::digest(response)
+        );
+    }
+    if cx.rules.error_format.map(|f| f.style) == Some(ErrorStyle::HttpStatus) {
+        ensure!(
+            rest::error_message(response).is_some(),
+            "the 429 body is not a JSON object with a string `error`: {}",
+            rest::digest(response)
+        );
+    }
+    let h = HeaderQuota::of(response);
+    ensure!(
+        h.complete(),
+        "the 429 lacks X-Rate-Limit-Limit, -Remaining or -Reset (limit {:?}, remaining {:?}, reset {:?})",
+        h.limit,
+        h.remaining,
+        h.reset
+    );
+    ensure!(
+        h.remaining == Some(0),
+        "the 429 reports X-Rate-Limit-Remaining {:?}, not 0",
+        h.remaining
     );
     Ok(())
 }
@@ -356,41 +568,58 @@ fn run_r1(cx: &Context<'_>) -> Check {
         Ok(s) => s,
         Err(c) => return c,
     };
-    check(cx, Just(()), |case, ()| {
-        let q = read_ok(case, &setup, cx.target.primary())?;
+    // One credential of each token kind: each kind has its own quota.
+    let mut kinds: Vec<Credential> = Vec::new();
+    for c in &setup.readers {
+        if !kinds.iter().any(|k| k.token_kind == c.token_kind) {
+            kinds.push(c.clone());
+        }
+    }
+    check(cx, proptest::sample::select(kinds), |case, credential| {
+        let (limit, window) = quota_of(cx, Some(&credential));
+        let q = read_in_quota(case, &setup, Some(&credential))?;
         ensure!(
-            q.limit == i64::from(setup.limit),
-            "`{}.limit` is {}; the configured quota is {}",
-            setup.field,
+            q.limit == i64::from(limit),
+            "the quota of `{}` (token kind {}) reports limit {}; the configured quota of that kind is {}",
+            credential.name,
+            credential.token_kind.as_deref().unwrap_or("any"),
             q.limit,
-            setup.limit
+            limit
         );
         ensure!(
             (0..q.limit).contains(&q.remaining),
-            "`{}.remaining` is {}, outside 0..{} (this request counts)",
-            setup.field,
+            "remaining is {}, outside 0..{} (this request counts)",
             q.remaining,
             q.limit
         );
-        ensure!(
-            q.cost >= 0,
-            "`{}.cost` is negative: {}",
-            setup.field,
-            q.cost
-        );
-        let Some(left) = until(&q.reset_at) else {
+        ensure!(q.cost >= 0, "the cost is negative: {}", q.cost);
+        let Some(reset) = q.reset else {
             return Err(CaseError::fail(format!(
-                "`resetAt` {:?} is not an RFC 3339 date-time",
+                "the reset {:?} is neither an RFC 3339 date-time nor a Unix time",
                 q.reset_at
             )));
         };
+        let left = rest::until_instant(reset);
         ensure!(
-            left <= Duration::from_secs(u64::from(setup.window) + 2),
-            "`resetAt` {} is {} s away, more than one window ({} s)",
+            left <= Duration::from_secs(u64::from(window) + 2),
+            "the reset {} is {} s away, more than one window ({} s)",
             q.reset_at,
             left.as_secs(),
-            setup.window
+            window
         );
+        if let Reader::Headers(field) = &setup.reader {
+            // A refused authenticated request carries the headers too (an account that does not exist).
+            let call = rest::call_for(field, "zz-conformance-no-such-account");
+            let response = case.rest_at(cx.target.quota_url(), &call, Some(&credential))?;
+            if response.status != 401 {
+                let h = HeaderQuota::of(&response);
+                ensure!(
+                    h.complete(),
+                    "an authenticated response (HTTP {}, an unknown account) lacks X-Rate-Limit-Limit, -Remaining or -Reset",
+                    response.status
+                );
+            }
+        }
         Ok(())
     })
 }
@@ -400,17 +629,18 @@ fn run_r2(cx: &Context<'_>) -> Check {
         Ok(s) => s,
         Err(c) => return c,
     };
-    let most = i64::from(setup.limit).saturating_sub(3).clamp(0, 5);
+    let limit = quota_of(cx, setup.primary()).0;
+    let most = i64::from(limit).saturating_sub(3).clamp(0, 5);
     check(cx, 0..=most, |case, n| {
-        let credential = cx.target.primary();
+        let credential = setup.primary();
         let first = fresh(case, &setup, credential)?;
         for _ in 0..n {
             // Requests that read data (a document of only `__typename` reads none and may be exempt).
-            if let Err(reply) = read(case, &setup, credential)? {
+            if let Err(answer) = read(case, &setup, credential)? {
                 return Err(CaseError::fail(format!(
                     "refused with {} remaining: {}",
                     first.remaining,
-                    reply.error_digest(cx.rules)
+                    answer.digest(cx)
                 )));
             }
         }
@@ -421,7 +651,7 @@ fn run_r2(cx: &Context<'_>) -> Check {
         let expected = first.remaining - (n + 1) * second.cost;
         ensure!(
             second.remaining == expected,
-            "`remaining` went from {} to {} over {} requests of cost {}; expected {expected}",
+            "remaining went from {} to {} over {} requests of cost {}; expected {expected}",
             first.remaining,
             second.remaining,
             n + 1,
@@ -437,14 +667,14 @@ fn run_r3(cx: &Context<'_>) -> Check {
         Err(c) => return c,
     };
     check(cx, Just(()), |case, ()| {
-        let credential = cx.target.primary();
+        let credential = setup.primary();
         exhaust(case, &setup, credential)?;
         match read(case, &setup, credential)? {
             Ok(q) => Err(CaseError::fail(format!(
                 "a request was served past the quota: remaining was 0, and it reports remaining {}",
                 q.remaining
             ))),
-            Err(reply) => check_refusal(case, &reply, "a request"),
+            Err(answer) => check_refusal(case, &answer, "a request"),
         }
     })
 }
@@ -457,29 +687,27 @@ fn run_r4(cx: &Context<'_>) -> Check {
     let Some(probe) = crate::properties::write_probe(cx.rules) else {
         return Check::not_applicable("no write probe for this API yet");
     };
+    let Some(writer) = setup.readers.iter().find(|c| (probe.can_write)(c)).cloned() else {
+        return Check::not_applicable("no credential may write (give one with the write scope)");
+    };
     check(cx, "[a-z]{8}", |case, marker| {
-        let credential = cx.target.primary();
+        let credential = Some(&writer);
         let marker = format!("conformance-r4-{marker}");
-        exhaust(case, &setup, credential)?;
-        let reply = case.graphql_at(
-            cx.target.quota_url(),
-            credential,
-            &(probe.write)(&marker),
-            None,
-        )?;
-        check_refusal(case, &reply, "a mutation")?;
-        let reset = reply
-            .errors()
-            .iter()
-            .find_map(|e| e.get("resetAt").and_then(Value::as_str).map(str::to_owned));
-        match reset {
+        let base = cx.target.quota_url();
+        // A fresh window first: the probe's lookup must be served.
+        let start = fresh(case, &setup, credential)?;
+        let prepared = (probe.prepare)(case, base, credential)?;
+        drain(case, &setup, credential, start)?;
+        let answer = (probe.write)(case, base, credential, &prepared, &marker)?;
+        check_refusal(case, &answer, "a write")?;
+        match answer.reset_at() {
             Some(r) => wait_until(case, &r)?,
-            None => sleep_window(case, &setup)?,
+            None => sleep_window(case, quota_of(cx, credential).1)?,
         }
-        let found = (probe.find)(case, cx.target.quota_url(), credential, &marker)?;
+        let found = (probe.find)(case, base, credential, &prepared, &marker)?;
         ensure!(
             !found,
-            "the mutation refused for the quota was applied: `{marker}` is in the store"
+            "the write refused for the quota was applied: `{marker}` is in the store"
         );
         Ok(())
     })
@@ -491,22 +719,22 @@ fn run_r5(cx: &Context<'_>) -> Check {
         Err(c) => return c,
     };
     check(cx, Just(()), |case, ()| {
-        let credential = cx.target.primary();
+        let credential = setup.primary();
         let last = exhaust(case, &setup, credential)?;
         wait_until(case, &last.reset_at)?;
         let q = match read(case, &setup, credential)? {
             Ok(q) => q,
-            Err(reply) => {
+            Err(answer) => {
                 return Err(CaseError::fail(format!(
-                    "still refused after resetAt {}: {}",
+                    "still refused after the reset {}: {}",
                     last.reset_at,
-                    reply.error_digest(cx.rules)
+                    answer.digest(cx)
                 )));
             }
         };
         ensure!(
             q.remaining == q.limit - q.cost,
-            "after resetAt, remaining is {}; a whole quota minus this request is {}",
+            "after the reset, remaining is {}; a whole quota minus this request is {}",
             q.remaining,
             q.limit - q.cost
         );
@@ -519,25 +747,25 @@ fn run_r6(cx: &Context<'_>) -> Check {
         Ok(s) => s,
         Err(c) => return c,
     };
-    if cx.target.credentials.len() < 2 {
+    if setup.readers.len() < 2 {
         return Check::not_applicable(
             "one credential only: give a second one to check that quotas are per credential",
         );
     }
     check(cx, Just(()), |case, ()| {
-        let a = cx.target.credentials.first();
-        let b = cx.target.credentials.get(1);
+        let a = setup.readers.first();
+        let b = setup.readers.get(1);
         let start = fresh(case, &setup, a)?;
         let before = read_ok(case, &setup, b)?;
         drain(case, &setup, a, start)?;
         let after = match read(case, &setup, b)? {
             Ok(q) => q,
-            Err(reply) => {
+            Err(answer) => {
                 return Err(CaseError::fail(format!(
                     "`{}` is refused after `{}` used its quota: {}",
                     b.map_or("", |c| c.name.as_str()),
                     a.map_or("", |c| c.name.as_str()),
-                    reply.error_digest(cx.rules)
+                    answer.digest(cx)
                 )));
             }
         };

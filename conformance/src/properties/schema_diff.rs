@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use apollo_compiler::schema::ExtendedType;
 use serde_json::Value;
 
+use crate::client::Request;
 use crate::outcome::Verdict;
 use crate::property::{CaseError, Check, Context, Group, Property, check_once};
 
@@ -43,7 +44,23 @@ fragment TypeRef on __Type {
 
 fn run(cx: &Context<'_>) -> Check {
     let mut findings = Vec::new();
+    let mut no_endpoint = None;
     let check = check_once(cx, |case| {
+        if crate::rest::is_rest(cx.rules) {
+            // A REST API need not serve GraphQL at all: a 404 or 405 there means there is nothing to introspect.
+            let mut probe = Request::post_json(
+                &cx.target.graphql_url(),
+                r#"{"query":"{ __typename }"}"#.to_owned(),
+            );
+            if let Some(c) = cx.target.primary() {
+                probe = probe.header("Authorization", &c.authorization);
+            }
+            let response = case.send(probe)?;
+            if matches!(response.status, 404 | 405) {
+                no_endpoint = Some(response.status);
+                return Ok(());
+            }
+        }
         // Deprecated arguments show only with `args(includeDeprecated: true)`, which older servers refuse: then
         // the plain query, and deprecated arguments are not compared.
         let mut reply = case.graphql(cx.target.primary(), INTROSPECTION, None)?;
@@ -69,6 +86,12 @@ fn run(cx: &Context<'_>) -> Check {
             )))
         }
     });
+    if let Some(status) = no_endpoint {
+        return Check::not_applicable(format!(
+            "the target serves no GraphQL at {} (HTTP {status}): there is no schema to introspect",
+            cx.target.graphql_url()
+        ));
+    }
     match check.verdict {
         Verdict::Failed(mut failure) if !findings.is_empty() => {
             failure.findings = findings;

@@ -1,5 +1,6 @@
 //! The harness never panics on what a target sends: servers that answer 500 with HTML, JSON of the wrong shape,
-//! bodies that are not UTF-8, closed connections and silence are each findings, and the run completes.
+//! bodies that are not UTF-8, 429s with absurd rate-limit headers, closed connections and silence are each
+//! findings, and the run completes, for a GraphQL API (Greenhouse) and a REST one (Workable).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Once};
@@ -17,6 +18,7 @@ enum Behaviour {
     ServerError,
     WrongShapes,
     NotUtf8,
+    Throttles,
     Hangs,
     Closes,
 }
@@ -37,10 +39,16 @@ fn body(behaviour: Behaviour, n: usize) -> Option<(u16, Vec<u8>)> {
                 r#"{"data": {"__complexity": {"score": -4}, "employees": {"edges": [{"node": {"id": {}}}]}}}"#,
                 r#"[1, 2, 3]"#,
                 r#"{"data": null}"#,
+                r#"{"members": "none", "paging": 5}"#,
+                r#"{"members": [{"id": {}, "role": 7}, {"id": "b", "collaboration_rules": "x"}], "paging": {"next": 12}}"#,
+                r#"{"members": [{"id": "z"}, {"id": "a"}], "paging": {"next": "http://[::1"}}"#,
+                r#"{"members": [{"id": "a"}], "paging": {"next": "https://elsewhere.example/steal"}}"#,
+                r#"{"error": 5, "id": null, "role": "overlord", "hris_role": []}"#,
             ];
             Some((200, shapes[n % shapes.len()].as_bytes().to_vec()))
         }
         Behaviour::NotUtf8 => Some((200, vec![0xff, 0xfe, b'{', 0x80, b'}'])),
+        Behaviour::Throttles => Some((429, br#"{"error": "slow down"}"#.to_vec())),
         Behaviour::Hangs | Behaviour::Closes => None,
     }
 }
@@ -64,8 +72,15 @@ fn serve(runtime: &tokio::runtime::Runtime, behaviour: Behaviour) -> String {
                 let n = count.fetch_add(1, Ordering::SeqCst);
                 match body(behaviour, n) {
                     Some((status, body)) => {
+                        // Rate-limit headers that make no sense: a reset far past what a clock holds, a negative
+                        // remaining, a limit that is not a number.
+                        let quota = [
+                            "x-rate-limit-limit: ten\r\nx-rate-limit-remaining: -3\r\nx-rate-limit-reset: 18446744073709551615\r\n",
+                            "x-rate-limit-limit: 10\r\nx-rate-limit-remaining: 99\r\nx-rate-limit-reset: 99999999999999999999999\r\nretry-after: 3600\r\n",
+                            "x-rate-limit-limit: 10\r\nx-rate-limit-remaining: 0\r\nx-rate-limit-reset: 1\r\n",
+                        ][n % 3];
                         let head = format!(
-                            "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                            "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\n{quota}content-length: {}\r\nconnection: close\r\n\r\n",
                             body.len()
                         );
                         let _ = socket.write_all(head.as_bytes()).await;
@@ -98,50 +113,81 @@ fn hostile_targets_are_findings_never_panics() {
         .enable_all()
         .build()
         .expect("runtime");
-    for behaviour in [
-        Behaviour::ServerError,
-        Behaviour::WrongShapes,
-        Behaviour::NotUtf8,
-        Behaviour::Closes,
-        Behaviour::Hangs,
+    let greenhouse = vec![Credential {
+        name: "api_key".to_owned(),
+        authorization: "Basic ZGVtby1hY2Nlc3Mta2V5OmRlbW8tc2VjcmV0LWtleQ==".to_owned(),
+        roles: Vec::new(),
+        scopes: Vec::new(),
+        token_kind: None,
+        account: None,
+    }];
+    let token = |name: &str, account: &str, scopes: &[&str], kind: &str| Credential {
+        name: name.to_owned(),
+        authorization: format!("Bearer wk_{name}"),
+        roles: Vec::new(),
+        scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
+        token_kind: Some(kind.to_owned()),
+        account: Some(account.to_owned()),
+    };
+    let workable = vec![
+        token("acme_account", "acme", &["r_jobs", "w_members"], "account"),
+        token("acme_read_only", "acme", &["r_jobs"], "account"),
+        token("globex_oauth", "globex", &["r_jobs", "w_members"], "oauth"),
+    ];
+    for (api, credentials) in [
+        ("greenhouse_onboarding", greenhouse),
+        ("workable_members", workable),
     ] {
-        let url = serve(&runtime, behaviour);
-        let hangs = matches!(behaviour, Behaviour::Hangs);
-        let config = RunConfig {
-            mode: Mode::External {
-                url,
-                api: "greenhouse_onboarding".to_owned(),
-                credentials: vec![Credential {
-                    name: "api_key".to_owned(),
-                    authorization: "Basic ZGVtby1hY2Nlc3Mta2V5OmRlbW8tc2VjcmV0LWtleQ==".to_owned(),
-                    roles: Vec::new(),
-                    scopes: Vec::new(),
-                    token_kind: None,
-                    account: None,
-                }],
-            },
-            settings: Settings {
-                cases: 2,
-                seed: 5,
-                read_only: false,
-                max_wait: Duration::from_secs(1),
-                regressions: None,
-                max_shrink_iters: 4,
-            },
-            limits: ClientLimits {
-                max_requests: Some(if hangs { 6 } else { 3_000 }),
-                rate: None,
-                timeout: Duration::from_millis(if hangs { 300 } else { 5_000 }),
-            },
-            only: Vec::new(),
-        };
-        let summary = conformance::run(&config, &mut []).expect("the run completes");
-        assert_eq!(
-            summary.exit_code(),
-            1,
-            "{behaviour:?}: a hostile target fails the run\n{}",
-            conformance::report::terminal::render_summary(&summary)
-        );
+        for behaviour in [
+            Behaviour::ServerError,
+            Behaviour::WrongShapes,
+            Behaviour::NotUtf8,
+            Behaviour::Throttles,
+            Behaviour::Closes,
+            Behaviour::Hangs,
+        ] {
+            let url = serve(&runtime, behaviour);
+            let url = if api == "workable_members" {
+                url.trim_end_matches("/graphql").to_owned()
+            } else {
+                url
+            };
+            let hangs = matches!(behaviour, Behaviour::Hangs);
+            let config = RunConfig {
+                mode: Mode::External {
+                    url,
+                    api: api.to_owned(),
+                    credentials: credentials.clone(),
+                },
+                settings: Settings {
+                    cases: 2,
+                    seed: 5,
+                    read_only: false,
+                    max_wait: Duration::from_secs(1),
+                    regressions: None,
+                    max_shrink_iters: 4,
+                },
+                limits: ClientLimits {
+                    max_requests: Some(if hangs { 6 } else { 3_000 }),
+                    rate: None,
+                    timeout: Duration::from_millis(if hangs { 300 } else { 5_000 }),
+                },
+                only: Vec::new(),
+            };
+            let started = std::time::Instant::now();
+            let summary = conformance::run(&config, &mut []).expect("the run completes");
+            assert_eq!(
+                summary.exit_code(),
+                1,
+                "{api} {behaviour:?}: a hostile target fails the run\n{}",
+                conformance::report::terminal::render_summary(&summary)
+            );
+            assert!(
+                started.elapsed() < Duration::from_secs(60),
+                "{api} {behaviour:?}: the run took {:?}; absurd waits must be bounded by --max-wait",
+                started.elapsed()
+            );
+        }
     }
     assert_eq!(PANICS.load(Ordering::SeqCst), 0, "the harness panicked");
 }

@@ -27,6 +27,7 @@ fn junit_json_and_html_reports_name_every_property_and_show_the_failure() {
         mode: Mode::Embedded {
             faults: vec![Fault::UnstableCursors],
             server_seed: 0,
+            apis: vec!["greenhouse_onboarding".to_owned()],
         },
         settings: Settings {
             cases: 4,

@@ -12,17 +12,24 @@ use serde_json::Value;
 
 use crate::credentials::Credential;
 use crate::properties::WriteProbe;
+use crate::properties::rate_limit::Answer;
 use crate::property::{Case, CaseError};
 
 /// The write R4 tries while throttled: adding a department named after a marker.
 pub static WRITE_PROBE: WriteProbe = WriteProbe {
-    write: |marker| {
-        format!(
+    field: "addDepartment",
+    can_write: |_| true,
+    prepare: |_, _, _| Ok(Value::Null),
+    write: |case, url, credential, _, marker| {
+        let mutation = format!(
             "mutation {{ addDepartment(addDepartmentInput: {{name: {}}}) {{ department {{ id }} }} }}",
             Value::String(marker.to_owned())
-        )
+        );
+        Ok(Answer::Graphql(
+            case.graphql_at(url, credential, &mutation, None)?,
+        ))
     },
-    find: find_department,
+    find: |case, url, credential, _, marker| find_department(case, url, credential, marker),
 };
 
 /// Whether a department of that name exists (a walk of `departments`).

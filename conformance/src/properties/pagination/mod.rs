@@ -1,11 +1,13 @@
 //! Pagination properties P1–P7, over every field the rules table marks `@paginated`.
 //!
 //! The properties are written against the pagination style each field declares. Relay connections (Greenhouse,
-//! Healthmov) are checked now by [`relay`]; a field in another style (the Lighthouse paginator of Worksome,
-//! Workable's `since_id`/`max_id` windows) is listed by [`checkable`] as not yet covered, and plugs in by adding a
-//! module beside `relay` and a match arm in [`checkable`]. P8 (a full walk reflects each write exactly once) needs
-//! writes, so it lives with the stateful model of each API.
+//! Healthmov) are checked by P1–P7 here, with [`relay`]; Workable's id windows (`limit`, `since_id`, `max_id`,
+//! `paging.next`) by P9–P11 in [`id_window`]; a field in another style (the Lighthouse paginator of Worksome) is
+//! listed by [`checkable`] as not yet covered, and plugs in by adding a module beside these and an arm in
+//! [`checkable`]. P8 (a full walk reflects each write exactly once) needs writes, so it lives with the stateful model
+//! of each API.
 
+pub mod id_window;
 pub mod relay;
 
 use std::cell::RefCell;
@@ -101,9 +103,13 @@ pub fn checkable(cx: &Context<'_>) -> (Vec<Connection>, Vec<String>) {
             PaginationStyle::Relay => {
                 uncovered.push(format!("{} (its nodes have no `id`)", connection.field))
             }
-            // Extension point: Lighthouse (`first`/`page`, `paginatorInfo`) and id windows (`limit`, `since_id`,
-            // `max_id`, `paging.next`) get a module beside `relay` and an arm here.
-            PaginationStyle::Lighthouse | PaginationStyle::IdWindow => uncovered.push(format!(
+            PaginationStyle::IdWindow => uncovered.push(format!(
+                "{} (ID_WINDOW style: checked by P9-P11)",
+                connection.field
+            )),
+            // Extension point: Lighthouse (`first`/`page`, `paginatorInfo`) gets a module beside `relay` and
+            // `id_window`, and an arm here.
+            PaginationStyle::Lighthouse => uncovered.push(format!(
                 "{} ({:?} style: no checker yet)",
                 connection.field, connection.pagination.style
             )),
