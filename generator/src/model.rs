@@ -159,7 +159,7 @@ pub(crate) struct Model {
 impl Model {
     pub(crate) fn build(config: &Config, source: &Source) -> Result<Model, Error> {
         let (schema, with_vocabulary) = parse(source)?;
-        let vocabulary = vocabulary_names();
+        let vocabulary = vocabulary();
         let runtime: TokenStream = syn::parse_str::<syn::Path>(&config.runtime_path)
             .map(|p| quote!(#p))
             .map_err(|e| Error::Config(format!("runtime path `{}`: {e}", config.runtime_path)))?;
@@ -176,13 +176,13 @@ impl Model {
             problems,
             path: &source.path,
         };
-        let mut model = builder.model(module, &vocabulary)?;
+        let mut model = builder.model(module, vocabulary)?;
         model.sdl = if with_vocabulary {
             format!("{RULE_VOCABULARY}\n{}", source.text)
         } else {
             source.text.clone()
         };
-        model.public_sdl = public_sdl(&schema, &vocabulary);
+        model.public_sdl = public_sdl(&schema, vocabulary);
         model.source_name = source.path.file_name().map_or_else(
             || source.path.display().to_string(),
             |name| name.to_string_lossy().into_owned(),
@@ -741,16 +741,21 @@ fn doc(description: &Option<Node<str>>, directives: &DirectiveList) -> Doc {
 /// Parses and validates a schema, adding the rule vocabulary unless the file declares it; every diagnostic becomes
 /// a [`Problem`].
 fn parse(source: &Source) -> Result<(Valid<Schema>, bool), Error> {
-    let declares_vocabulary = ast::Document::parse(&source.text, &source.path).is_ok_and(|doc| {
+    // Parsed once; a file with syntax errors is parsed again by the builder, which reports them.
+    let parsed = ast::Document::parse(&source.text, &source.path).ok();
+    let declares_vocabulary = parsed.as_ref().is_some_and(|doc| {
         doc.definitions
             .iter()
             .any(|d| matches!(d, ast::Definition::DirectiveDefinition(def) if def.name == "api"))
     });
     let mut builder = Schema::builder();
     if !declares_vocabulary {
-        builder = builder.parse(RULE_VOCABULARY, VOCABULARY_PATH);
+        builder = builder.add_ast(&vocabulary().document);
     }
-    builder = builder.parse(&source.text, &source.path);
+    builder = match &parsed {
+        Some(document) => builder.add_ast(document),
+        None => builder.parse(&source.text, &source.path),
+    };
     let schema = match builder.build() {
         Ok(schema) => schema,
         Err(with_errors) => {
@@ -800,23 +805,31 @@ fn problems(diagnostics: &DiagnosticList) -> Vec<Problem> {
 pub(crate) struct Vocabulary {
     pub directives: BTreeSet<String>,
     pub types: BTreeSet<String>,
+    /// The vocabulary parsed, added to every schema that does not declare it.
+    document: ast::Document,
 }
 
-pub(crate) fn vocabulary_names() -> Vocabulary {
-    let document =
-        ast::Document::parse(RULE_VOCABULARY, VOCABULARY_PATH).expect("the rule vocabulary parses");
-    let mut vocabulary = Vocabulary {
-        directives: BTreeSet::new(),
-        types: BTreeSet::new(),
-    };
-    for definition in &document.definitions {
-        if let ast::Definition::DirectiveDefinition(def) = definition {
-            vocabulary.directives.insert(def.name.to_string());
-        } else if let Some(name) = definition.name() {
-            vocabulary.types.insert(name.to_string());
+/// The rule vocabulary, parsed once per process.
+pub(crate) fn vocabulary() -> &'static Vocabulary {
+    static VOCABULARY: std::sync::OnceLock<Vocabulary> = std::sync::OnceLock::new();
+    VOCABULARY.get_or_init(|| {
+        let document = ast::Document::parse(RULE_VOCABULARY, VOCABULARY_PATH)
+            .expect("the rule vocabulary parses");
+        let mut directives = BTreeSet::new();
+        let mut types = BTreeSet::new();
+        for definition in &document.definitions {
+            if let ast::Definition::DirectiveDefinition(def) = definition {
+                directives.insert(def.name.to_string());
+            } else if let Some(name) = definition.name() {
+                types.insert(name.to_string());
+            }
         }
-    }
-    vocabulary
+        Vocabulary {
+            directives,
+            types,
+            document,
+        }
+    })
 }
 
 /// The schema as its clients see it: vocabulary types and directive definitions removed, applied rule directives

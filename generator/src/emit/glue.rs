@@ -1,14 +1,18 @@
 //! The execution glue: `engine`, `execute` (and `execute_reference`, the reference executor kept for differential
-//! tests), and a compact table per object type and per interface or union, handed to the runtime's `glue_object!`
-//! and `glue_abstract!` macros, which expand it when the user's crate compiles.
+//! tests), and the private `glue` module: a table per object type and per interface or union, handed to the
+//! runtime's `glue_object!` and `glue_abstract!` macros, which expand it when the user's crate compiles. The module
+//! is written as text, one field a line (it never goes through syn and prettyplease).
+
+use std::fmt::Write as _;
 
 use apollo_compiler::ast::Type;
-use proc_macro2::{Literal, TokenStream};
+use proc_macro2::{Literal, TokenStream, TokenTree};
 use quote::quote;
 
 use crate::model::{Abstract, Field, Model, Object};
 
-pub(super) fn emit(model: &Model) -> TokenStream {
+/// `engine`, `execute` and `execute_reference`.
+pub(super) fn api(model: &Model) -> TokenStream {
     let runtime = &model.runtime;
     let source_name = &model.source_name;
     let query = model
@@ -26,13 +30,6 @@ pub(super) fn emit(model: &Model) -> TokenStream {
         Some(ident) => quote!(glue::#ident),
         None => quote!(#runtime::exec::NoRoot),
     };
-    let markers = model.objects.iter().map(|o| &o.glue_ident);
-    let objects = model
-        .objects
-        .iter()
-        .enumerate()
-        .map(|(id, object)| object_glue(model, id, object));
-    let abstracts = model.abstracts.iter().map(|a| abstract_glue(model, a));
     let signature = quote! {
         resolvers: &R,
         engine: &#runtime::engine::Engine,
@@ -62,145 +59,181 @@ pub(super) fn emit(model: &Model) -> TokenStream {
                 resolvers, engine, prepared, operation_name, variables, #has_mutation,
             ).await
         }
-
-        #[allow(deprecated)]
-        mod glue {
-            #[allow(unused_imports)]
-            use #runtime::exec::{Leaf, List, Opt, Plain};
-
-            pub(super) static SCHEMA: #runtime::exec::SchemaTable = #runtime::exec::SchemaTable {
-                objects: &[#(#markers::TABLE),*],
-                has_mutation: #has_mutation,
-            };
-
-            #(#objects)*
-            #(#abstracts)*
-        }
     }
 }
 
-fn object_glue(model: &Model, id: usize, object: &Object) -> TokenStream {
-    let runtime = &model.runtime;
+/// The `glue` module, as text.
+pub(super) fn module_text(model: &Model) -> String {
+    let runtime = text(&model.runtime);
+    let mut out = String::with_capacity(64 * 1024);
+    out.push_str("#[allow(deprecated)]\nmod glue {\n    #[allow(unused_imports)]\n");
+    let _ = writeln!(out, "    use {runtime}::exec::{{Leaf, List, Opt, Plain}};");
+    let _ = writeln!(
+        out,
+        "    pub(super) static SCHEMA: {runtime}::exec::SchemaTable = {runtime}::exec::SchemaTable {{"
+    );
+    out.push_str("        objects: &[\n");
+    for object in &model.objects {
+        let _ = writeln!(out, "            {}::TABLE,", object.glue_ident);
+    }
+    let _ = writeln!(
+        out,
+        "        ],\n        has_mutation: {},\n    }};",
+        model
+            .mutation
+            .as_deref()
+            .and_then(|m| model.object(m))
+            .is_some()
+    );
+    for (id, object) in model.objects.iter().enumerate() {
+        object_glue(model, &runtime, id, object, &mut out);
+    }
+    for a in &model.abstracts {
+        abstract_glue(model, &runtime, a, &mut out);
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn object_glue(model: &Model, runtime: &str, id: usize, object: &Object, out: &mut String) {
     let sup = quote!(super::);
-    let marker = &object.glue_ident;
-    let id = Literal::u16_unsuffixed(u16::try_from(id).unwrap_or(u16::MAX));
     let name = &object.name;
     let value = if object.is_root {
-        quote!(())
+        "()".to_owned()
     } else {
-        model.output_type(&named(name), &sup)
+        text(&model.output_type(&named(name), &sup))
     };
-    let data = (!object.data_fields.is_empty()).then(|| {
-        let structure = model.object_struct(name, &sup);
-        quote!(=> #structure)
-    });
-    let data_fields = object.data_fields.iter().map(|field| {
-        let ident = &field.ident;
-        let shape = shape(model, &field.ty);
-        quote!(data(#ident, #shape))
-    });
-    let resolver_fields = object
-        .resolver_fields
-        .iter()
-        .map(|field| resolver_field(model, object, field));
-    let names = object
-        .data_fields
-        .iter()
-        .chain(&object.resolver_fields)
-        .map(|f| &f.name);
-    let fields = data_fields
-        .chain(resolver_fields)
-        .zip(names)
-        .enumerate()
-        .map(|(index, (spec, name))| {
-            let index = Literal::u16_unsuffixed(u16::try_from(index).unwrap_or(u16::MAX));
-            quote!(#index #name #spec)
-        });
-    quote! {
-        #runtime::glue_object! {
-            #marker = #id #name: #value #data, super::Resolvers {
-                #(#fields)*
-            }
-        }
+    let data = if object.data_fields.is_empty() {
+        String::new()
+    } else {
+        format!(" => {}", text(&model.object_struct(name, &sup)))
+    };
+    let _ = writeln!(
+        out,
+        "    {runtime}::glue_object! {{\n        {} = {id} {}: {value}{data}, super::Resolvers {{",
+        object.glue_ident,
+        Literal::string(name),
+    );
+    let fields = object.data_fields.iter().chain(&object.resolver_fields);
+    for (index, field) in fields.enumerate() {
+        let spec = if index < object.data_fields.len() {
+            format!("data({}, {})", field.ident, shape(model, &field.ty))
+        } else {
+            resolver_field(model, object, field)
+        };
+        let _ = writeln!(
+            out,
+            "            {index} {} {spec}",
+            Literal::string(&field.name)
+        );
     }
+    out.push_str("        }\n    }\n");
 }
 
-fn resolver_field(model: &Model, object: &Object, field: &Field) -> TokenStream {
+fn resolver_field(model: &Model, object: &Object, field: &Field) -> String {
     let Some(trait_ident) = object.trait_ident.as_ref() else {
-        return TokenStream::new();
+        return String::new();
     };
-    let method = &field.ident;
-    let parent = if object.is_root {
-        quote!(root)
-    } else {
-        quote!(parent)
-    };
-    let args = field.args_ident.as_ref().map(|a| quote!(super::#a));
+    let parent = if object.is_root { "root" } else { "parent" };
+    let args = field
+        .args_ident
+        .as_ref()
+        .map(|a| format!("super::{a}"))
+        .unwrap_or_default();
     let kind = if model.is_leaf(field.ty.inner_named_type()) {
-        quote!(leaf)
+        "leaf"
     } else {
-        quote!(object)
+        "object"
     };
-    let shape = shape(model, &field.ty);
-    quote!(#kind(super::#trait_ident, #method, #parent, (#args), #shape))
+    format!(
+        "{kind}(super::{trait_ident}, {}, {parent}, ({args}), {})",
+        field.ident,
+        shape(model, &field.ty)
+    )
 }
 
-fn abstract_glue(model: &Model, a: &Abstract) -> TokenStream {
-    let runtime = &model.runtime;
-    let marker = &a.glue_ident;
-    let ident = &a.ident;
-    let variants = a.members.iter().filter_map(|member| {
-        let target = model.object(member)?;
-        let variant = &target.ident;
-        let glue = &target.glue_ident;
-        Some(quote!(super::#ident::#variant => #glue))
-    });
-    quote! {
-        #runtime::glue_abstract! {
-            #marker: super::#ident, super::Resolvers { #(#variants),* }
+fn abstract_glue(model: &Model, runtime: &str, a: &Abstract, out: &mut String) {
+    let _ = writeln!(
+        out,
+        "    {runtime}::glue_abstract! {{\n        {}: super::{}, super::Resolvers {{",
+        a.glue_ident, a.ident
+    );
+    for member in &a.members {
+        if let Some(target) = model.object(member) {
+            let _ = writeln!(
+                out,
+                "            super::{}::{} => {},",
+                a.ident, target.ident, target.glue_ident
+            );
         }
     }
+    out.push_str("        }\n    }\n");
 }
 
 /// The shape of a value of `ty` (see `runtime::exec::shape`): `Opt` for a nullable position, `List`, and at the
 /// bottom `Plain` or `Leaf` (a leaf that may be null where it must not) or the marker of an object or abstract type.
-fn shape(model: &Model, ty: &Type) -> TokenStream {
+fn shape(model: &Model, ty: &Type) -> String {
     match ty {
         Type::NonNullNamed(name) => named_shape(model, name, true),
-        Type::Named(name) => {
-            let inner = named_shape(model, name, false);
-            quote!(Opt<#inner>)
-        }
-        Type::NonNullList(item) => {
-            let inner = shape(model, item);
-            quote!(List<#inner>)
-        }
-        Type::List(item) => {
-            let inner = shape(model, item);
-            quote!(Opt<List<#inner>>)
-        }
+        Type::Named(name) => format!("Opt<{}>", named_shape(model, name, false)),
+        Type::NonNullList(item) => format!("List<{}>", shape(model, item)),
+        Type::List(item) => format!("Opt<List<{}>>", shape(model, item)),
     }
 }
 
-fn named_shape(model: &Model, name: &str, non_null: bool) -> TokenStream {
+fn named_shape(model: &Model, name: &str, non_null: bool) -> String {
     if model.is_leaf(name) {
         if non_null && model.leaf_may_be_null(name) {
-            quote!(Leaf)
+            "Leaf".to_owned()
         } else {
-            quote!(Plain)
+            "Plain".to_owned()
         }
     } else if let Some(object) = model.object(name) {
-        let marker = &object.glue_ident;
-        quote!(#marker)
+        object.glue_ident.to_string()
     } else if let Some(a) = model.abstract_type(name) {
-        let marker = &a.glue_ident;
-        quote!(#marker)
+        a.glue_ident.to_string()
     } else {
         // Nothing else can be an output type in a valid schema.
-        quote!(Plain)
+        "Plain".to_owned()
     }
 }
 
 fn named(name: &str) -> Type {
     Type::NonNullNamed(apollo_compiler::Name::new_unchecked(name))
+}
+
+/// A path or type as Rust text: tokens joined, with a space only where two words would otherwise merge.
+fn text(tokens: &TokenStream) -> String {
+    fn write(tokens: &TokenStream, out: &mut String) {
+        for token in tokens.clone() {
+            match token {
+                TokenTree::Group(group) => {
+                    let (open, close) = match group.delimiter() {
+                        proc_macro2::Delimiter::Parenthesis => ("(", ")"),
+                        proc_macro2::Delimiter::Brace => ("{", "}"),
+                        proc_macro2::Delimiter::Bracket => ("[", "]"),
+                        proc_macro2::Delimiter::None => ("", ""),
+                    };
+                    out.push_str(open);
+                    write(&group.stream(), out);
+                    out.push_str(close);
+                }
+                TokenTree::Punct(punct) => {
+                    out.push(punct.as_char());
+                    if punct.as_char() == ',' {
+                        out.push(' ');
+                    }
+                }
+                word => {
+                    if out.ends_with(|c: char| c.is_alphanumeric() || c == '_') {
+                        out.push(' ');
+                    }
+                    let _ = write!(out, "{word}");
+                }
+            }
+        }
+    }
+    let mut out = String::new();
+    write(tokens, &mut out);
+    out
 }

@@ -239,48 +239,59 @@ mod glue {
         has_mutation: false,
     };
     ::runtime::glue_object! {
-        CompanyObject = 0 "Company" : super::Company => super::Company, super::Resolvers
-        { 0 "id" data(id, Plain) 1 "name" data(name, Plain) 2 "employees"
-        object(super::CompanyResolvers, employees, parent, (super::CompanyEmployeesArgs),
-        List < PersonObject >) }
+        CompanyObject = 0 "Company": super::Company => super::Company, super::Resolvers {
+            0 "id" data(id, Plain)
+            1 "name" data(name, Plain)
+            2 "employees" object(super::CompanyResolvers, employees, parent, (super::CompanyEmployeesArgs), List<PersonObject>)
+        }
     }
     ::runtime::glue_object! {
-        PersonObject = 1 "Person" : super::Person => super::Person, super::Resolvers { 0
-        "id" data(id, Plain) 1 "name" data(name, Plain) 2 "friends"
-        object(super::PersonResolvers, friends, parent, (), List < NamedObject >) }
+        PersonObject = 1 "Person": super::Person => super::Person, super::Resolvers {
+            0 "id" data(id, Plain)
+            1 "name" data(name, Plain)
+            2 "friends" object(super::PersonResolvers, friends, parent, (), List<NamedObject>)
+        }
     }
     ::runtime::glue_object! {
-        QueryObject = 2 "Query" : (), super::Resolvers { 0 "node"
-        object(super::QueryResolvers, node, root, (super::QueryNodeArgs), Opt <
-        NodeObject >) 1 "search" object(super::QueryResolvers, search, root,
-        (super::QuerySearchArgs), List < SearchResultObject >) 2 "orphan"
-        object(super::QueryResolvers, orphan, root, (), Opt < OrphanObject >) 3 "orphans"
-        object(super::QueryResolvers, orphans, root, (), Opt < List < Opt < OrphanObject
-        > >>) 4 "single" object(super::QueryResolvers, single, root, (), SingleObject) }
+        QueryObject = 2 "Query": (), super::Resolvers {
+            0 "node" object(super::QueryResolvers, node, root, (super::QueryNodeArgs), Opt<NodeObject>)
+            1 "search" object(super::QueryResolvers, search, root, (super::QuerySearchArgs), List<SearchResultObject>)
+            2 "orphan" object(super::QueryResolvers, orphan, root, (), Opt<OrphanObject>)
+            3 "orphans" object(super::QueryResolvers, orphans, root, (), Opt<List<Opt<OrphanObject>>>)
+            4 "single" object(super::QueryResolvers, single, root, (), SingleObject)
+        }
     }
     ::runtime::glue_object! {
-        RobotObject = 3 "Robot" : super::Robot => super::Robot, super::Resolvers { 0 "id"
-        data(id, Plain) }
+        RobotObject = 3 "Robot": super::Robot => super::Robot, super::Resolvers {
+            0 "id" data(id, Plain)
+        }
     }
     ::runtime::glue_abstract! {
-        NamedObject : super::Named, super::Resolvers { super::Named::Company =>
-        CompanyObject, super::Named::Person => PersonObject }
+        NamedObject: super::Named, super::Resolvers {
+            super::Named::Company => CompanyObject,
+            super::Named::Person => PersonObject,
+        }
     }
     ::runtime::glue_abstract! {
-        NodeObject : super::Node, super::Resolvers { super::Node::Company =>
-        CompanyObject, super::Node::Person => PersonObject, super::Node::Robot =>
-        RobotObject }
+        NodeObject: super::Node, super::Resolvers {
+            super::Node::Company => CompanyObject,
+            super::Node::Person => PersonObject,
+            super::Node::Robot => RobotObject,
+        }
     }
     ::runtime::glue_abstract! {
-        OrphanObject : super::Orphan, super::Resolvers {}
+        OrphanObject: super::Orphan, super::Resolvers {
+        }
     }
     ::runtime::glue_abstract! {
-        SearchResultObject : super::SearchResult, super::Resolvers {
-        super::SearchResult::Company => CompanyObject, super::SearchResult::Person =>
-        PersonObject }
+        SearchResultObject: super::SearchResult, super::Resolvers {
+            super::SearchResult::Company => CompanyObject,
+            super::SearchResult::Person => PersonObject,
+        }
     }
     ::runtime::glue_abstract! {
-        SingleObject : super::Single, super::Resolvers { super::Single::Robot =>
-        RobotObject }
+        SingleObject: super::Single, super::Resolvers {
+            super::Single::Robot => RobotObject,
+        }
     }
 }

@@ -481,57 +481,65 @@ mod glue {
         has_mutation: true,
     };
     ::runtime::glue_object! {
-        AuthorObject = 0 "Author" : crate ::e2e::blog::AuthorRecord => super::Author,
-        super::Resolvers { 0 "id" data(id, Plain) 1 "name" data(name, Plain) 2 "posts"
-        object(super::AuthorResolvers, posts, parent, (super::AuthorPostsArgs), List <
-        PostObject >) }
+        AuthorObject = 0 "Author": crate::e2e::blog::AuthorRecord => super::Author, super::Resolvers {
+            0 "id" data(id, Plain)
+            1 "name" data(name, Plain)
+            2 "posts" object(super::AuthorResolvers, posts, parent, (super::AuthorPostsArgs), List<PostObject>)
+        }
     }
     ::runtime::glue_object! {
-        CommentObject = 1 "Comment" : super::Comment => super::Comment, super::Resolvers
-        { 0 "id" data(id, Plain) 1 "body" leaf(super::CommentResolvers, body, parent,
-        (super::CommentBodyArgs), Plain) 2 "note" leaf(super::CommentResolvers, note,
-        parent, (super::CommentNoteArgs), Opt < Plain >) }
+        CommentObject = 1 "Comment": super::Comment => super::Comment, super::Resolvers {
+            0 "id" data(id, Plain)
+            1 "body" leaf(super::CommentResolvers, body, parent, (super::CommentBodyArgs), Plain)
+            2 "note" leaf(super::CommentResolvers, note, parent, (super::CommentNoteArgs), Opt<Plain>)
+        }
     }
     ::runtime::glue_object! {
-        MutationObject = 2 "Mutation" : (), super::Resolvers { 0 "updatePost"
-        object(super::MutationResolvers, update_post, root,
-        (super::MutationUpdatePostArgs), PostObject) }
+        MutationObject = 2 "Mutation": (), super::Resolvers {
+            0 "updatePost" object(super::MutationResolvers, update_post, root, (super::MutationUpdatePostArgs), PostObject)
+        }
     }
     ::runtime::glue_object! {
-        PostObject = 3 "Post" : super::Post => super::Post, super::Resolvers { 0 "id"
-        data(id, Plain) 1 "title" data(title, Plain) 2 "published" data(published, Opt <
-        Plain >) 3 "tags" data(tags, List < Plain >) 4 "author"
-        object(super::PostResolvers, author, parent, (), AuthorObject) 5 "comments"
-        object(super::PostResolvers, comments, parent, (super::PostCommentsArgs), List <
-        CommentObject >) }
+        PostObject = 3 "Post": super::Post => super::Post, super::Resolvers {
+            0 "id" data(id, Plain)
+            1 "title" data(title, Plain)
+            2 "published" data(published, Opt<Plain>)
+            3 "tags" data(tags, List<Plain>)
+            4 "author" object(super::PostResolvers, author, parent, (), AuthorObject)
+            5 "comments" object(super::PostResolvers, comments, parent, (super::PostCommentsArgs), List<CommentObject>)
+        }
     }
     ::runtime::glue_object! {
-        QueryObject = 4 "Query" : (), super::Resolvers { 0 "post"
-        object(super::QueryResolvers, post, root, (super::QueryPostArgs), Opt <
-        PostObject >) 1 "posts" object(super::QueryResolvers, posts, root,
-        (super::QueryPostsArgs), List < PostObject >) 2 "node"
-        object(super::QueryResolvers, node, root, (super::QueryNodeArgs), Opt <
-        NodeObject >) 3 "search" object(super::QueryResolvers, search, root,
-        (super::QuerySearchArgs), List < SearchResultObject >) 4 "seen"
-        object(super::QueryResolvers, seen, root, (super::QuerySeenArgs), SeenObject) 5
-        "publishedOn" object(super::QueryResolvers, published_on, root,
-        (super::QueryPublishedOnArgs), Opt < List < PostObject >>) 6 "broken"
-        leaf(super::QueryResolvers, broken, root, (), Opt < Plain >) 7 "fatal"
-        leaf(super::QueryResolvers, fatal, root, (), Plain) 8 "settings"
-        leaf(super::QueryResolvers, settings, root, (), Opt < Plain >) 9 "settingsList"
-        leaf(super::QueryResolvers, settings_list, root, (), List < Opt < Plain > >) }
+        QueryObject = 4 "Query": (), super::Resolvers {
+            0 "post" object(super::QueryResolvers, post, root, (super::QueryPostArgs), Opt<PostObject>)
+            1 "posts" object(super::QueryResolvers, posts, root, (super::QueryPostsArgs), List<PostObject>)
+            2 "node" object(super::QueryResolvers, node, root, (super::QueryNodeArgs), Opt<NodeObject>)
+            3 "search" object(super::QueryResolvers, search, root, (super::QuerySearchArgs), List<SearchResultObject>)
+            4 "seen" object(super::QueryResolvers, seen, root, (super::QuerySeenArgs), SeenObject)
+            5 "publishedOn" object(super::QueryResolvers, published_on, root, (super::QueryPublishedOnArgs), Opt<List<PostObject>>)
+            6 "broken" leaf(super::QueryResolvers, broken, root, (), Opt<Plain>)
+            7 "fatal" leaf(super::QueryResolvers, fatal, root, (), Plain)
+            8 "settings" leaf(super::QueryResolvers, settings, root, (), Opt<Plain>)
+            9 "settingsList" leaf(super::QueryResolvers, settings_list, root, (), List<Opt<Plain>>)
+        }
     }
     ::runtime::glue_object! {
-        SeenObject = 5 "Seen" : super::Seen => super::Seen, super::Resolvers { 0 "title"
-        data(title, Plain) 1 "tag" data(tag, Plain) 2 "nested" data(nested, Plain) }
+        SeenObject = 5 "Seen": super::Seen => super::Seen, super::Resolvers {
+            0 "title" data(title, Plain)
+            1 "tag" data(tag, Plain)
+            2 "nested" data(nested, Plain)
+        }
     }
     ::runtime::glue_abstract! {
-        NodeObject : super::Node, super::Resolvers { super::Node::Author => AuthorObject,
-        super::Node::Post => PostObject }
+        NodeObject: super::Node, super::Resolvers {
+            super::Node::Author => AuthorObject,
+            super::Node::Post => PostObject,
+        }
     }
     ::runtime::glue_abstract! {
-        SearchResultObject : super::SearchResult, super::Resolvers {
-        super::SearchResult::Author => AuthorObject, super::SearchResult::Post =>
-        PostObject }
+        SearchResultObject: super::SearchResult, super::Resolvers {
+            super::SearchResult::Author => AuthorObject,
+            super::SearchResult::Post => PostObject,
+        }
     }
 }

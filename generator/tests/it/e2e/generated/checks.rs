@@ -357,33 +357,40 @@ mod glue {
     #[allow(unused_imports)]
     use ::runtime::exec::{Leaf, List, Opt, Plain};
     pub(super) static SCHEMA: ::runtime::exec::SchemaTable = ::runtime::exec::SchemaTable {
-        objects: &[BoxObject::TABLE, QueryObject::TABLE],
+        objects: &[
+            BoxObject::TABLE,
+            QueryObject::TABLE,
+        ],
         has_mutation: false,
     };
     ::runtime::glue_object! {
-        BoxObject = 0 "Box" : crate ::e2e::checks::BoxRecord => super::Box,
-        super::Resolvers { 0 "number" data(number, Plain) 1 "name" data(name, Plain) 2
-        "values" data(values, List < Leaf >) 3 "ratio" data(ratio, Leaf) 4 "ratios"
-        data(ratios, Opt < List < Leaf >>) 5 "maybeRatio" data(maybe_ratio, Opt < Plain
-        >) 6 "json" data(json, Leaf) 7 "inner" object(super::BoxResolvers, inner, parent,
-        (), BoxObject) 8 "items" object(super::BoxResolvers, items, parent,
-        (super::BoxItemsArgs), List < BoxObject >) 9 "nullableItems"
-        object(super::BoxResolvers, nullable_items, parent,
-        (super::BoxNullableItemsArgs), Opt < List < Opt < BoxObject > >>) 10 "check"
-        leaf(super::BoxResolvers, check, parent, (super::BoxCheckArgs), Plain) }
+        BoxObject = 0 "Box": crate::e2e::checks::BoxRecord => super::Box, super::Resolvers {
+            0 "number" data(number, Plain)
+            1 "name" data(name, Plain)
+            2 "values" data(values, List<Leaf>)
+            3 "ratio" data(ratio, Leaf)
+            4 "ratios" data(ratios, Opt<List<Leaf>>)
+            5 "maybeRatio" data(maybe_ratio, Opt<Plain>)
+            6 "json" data(json, Leaf)
+            7 "inner" object(super::BoxResolvers, inner, parent, (), BoxObject)
+            8 "items" object(super::BoxResolvers, items, parent, (super::BoxItemsArgs), List<BoxObject>)
+            9 "nullableItems" object(super::BoxResolvers, nullable_items, parent, (super::BoxNullableItemsArgs), Opt<List<Opt<BoxObject>>>)
+            10 "check" leaf(super::BoxResolvers, check, parent, (super::BoxCheckArgs), Plain)
+        }
     }
     ::runtime::glue_object! {
-        QueryObject = 1 "Query" : (), super::Resolvers { 0 "box"
-        object(super::QueryResolvers, r#box, root, (super::QueryBoxArgs), Opt < BoxObject
-        >) 1 "boxes" object(super::QueryResolvers, boxes, root, (super::QueryBoxesArgs),
-        Opt < List < BoxObject >>) 2 "thing" object(super::QueryResolvers, thing, root,
-        (super::QueryThingArgs), Opt < ThingObject >) 3 "things"
-        object(super::QueryResolvers, things, root, (super::QueryThingsArgs), List < Opt
-        < ThingObject > >) 4 "floats" leaf(super::QueryResolvers, floats, root,
-        (super::QueryFloatsArgs), List < Leaf >) 5 "grid" leaf(super::QueryResolvers,
-        grid, root, (super::QueryGridArgs), Opt < List < Opt < List < Leaf >> >>) }
+        QueryObject = 1 "Query": (), super::Resolvers {
+            0 "box" object(super::QueryResolvers, r#box, root, (super::QueryBoxArgs), Opt<BoxObject>)
+            1 "boxes" object(super::QueryResolvers, boxes, root, (super::QueryBoxesArgs), Opt<List<BoxObject>>)
+            2 "thing" object(super::QueryResolvers, thing, root, (super::QueryThingArgs), Opt<ThingObject>)
+            3 "things" object(super::QueryResolvers, things, root, (super::QueryThingsArgs), List<Opt<ThingObject>>)
+            4 "floats" leaf(super::QueryResolvers, floats, root, (super::QueryFloatsArgs), List<Leaf>)
+            5 "grid" leaf(super::QueryResolvers, grid, root, (super::QueryGridArgs), Opt<List<Opt<List<Leaf>>>>)
+        }
     }
     ::runtime::glue_abstract! {
-        ThingObject : super::Thing, super::Resolvers { super::Thing::Box => BoxObject }
+        ThingObject: super::Thing, super::Resolvers {
+            super::Thing::Box => BoxObject,
+        }
     }
 }

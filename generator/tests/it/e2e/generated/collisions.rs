@@ -316,47 +316,52 @@ mod glue {
         has_mutation: false,
     };
     ::runtime::glue_object! {
-        EmployeeObject = 0 "Employee" : super::Employee => super::Employee,
-        super::Resolvers { 0 "fooBar" data(foo_bar, Opt < Plain >) 1 "foo_bar"
-        data(foo_bar_, Opt < Plain >) 2 "manager" object(super::EmployeeResolvers_,
-        manager, parent, (super::EmployeeManagerArgs), Opt < EmployeeObject >) 3 "object"
-        object(super::EmployeeResolvers_, object, parent, (), Opt < EmployeeObjectObject
-        >) }
+        EmployeeObject = 0 "Employee": super::Employee => super::Employee, super::Resolvers {
+            0 "fooBar" data(foo_bar, Opt<Plain>)
+            1 "foo_bar" data(foo_bar_, Opt<Plain>)
+            2 "manager" object(super::EmployeeResolvers_, manager, parent, (super::EmployeeManagerArgs), Opt<EmployeeObject>)
+            3 "object" object(super::EmployeeResolvers_, object, parent, (), Opt<EmployeeObjectObject>)
+        }
     }
     ::runtime::glue_object! {
-        EmployeeObjectObject = 1 "EmployeeObject" : super::EmployeeObject =>
-        super::EmployeeObject, super::Resolvers { 0 "id" data(id, Plain) }
+        EmployeeObjectObject = 1 "EmployeeObject": super::EmployeeObject => super::EmployeeObject, super::Resolvers {
+            0 "id" data(id, Plain)
+        }
     }
     ::runtime::glue_object! {
-        EmployeeResolversObject = 2 "EmployeeResolvers" : super::EmployeeResolvers =>
-        super::EmployeeResolvers, super::Resolvers { 0 "x" data(x, Opt < Plain >) }
+        EmployeeResolversObject = 2 "EmployeeResolvers": super::EmployeeResolvers => super::EmployeeResolvers, super::Resolvers {
+            0 "x" data(x, Opt<Plain>)
+        }
     }
     ::runtime::glue_object! {
-        FooBarObject = 3 "FooBar" : super::FooBar => super::FooBar, super::Resolvers { 0
-        "x" data(x, Opt < Plain >) }
+        FooBarObject = 3 "FooBar": super::FooBar => super::FooBar, super::Resolvers {
+            0 "x" data(x, Opt<Plain>)
+        }
     }
     ::runtime::glue_object! {
-        FooBarObject_ = 4 "Foo_Bar" : super::FooBar_ => super::FooBar_, super::Resolvers
-        { 0 "x" data(x, Opt < Plain >) }
+        FooBarObject_ = 4 "Foo_Bar": super::FooBar_ => super::FooBar_, super::Resolvers {
+            0 "x" data(x, Opt<Plain>)
+        }
     }
     ::runtime::glue_object! {
-        QueryObject = 5 "Query" : (), super::Resolvers { 0 "fooBar"
-        leaf(super::QueryResolvers, foo_bar, root, (), Opt < Plain >) 1 "foo_bar"
-        leaf(super::QueryResolvers, foo_bar_, root, (), Opt < Plain >) 2 "FooBar"
-        leaf(super::QueryResolvers, foo_bar__, root, (), Opt < Plain >) 3 "employee"
-        object(super::QueryResolvers, employee, root, (super::QueryEmployeeArgs_), Opt <
-        EmployeeObject >) 4 "employees" object(super::QueryResolvers, employees, root,
-        (super::QueryEmployeesArgs_), List < EmployeeObject >) 5 "engine"
-        leaf(super::QueryResolvers, engine, root, (), Opt < Plain >) 6 "execute"
-        leaf(super::QueryResolvers, execute, root, (), Opt < Plain >) }
+        QueryObject = 5 "Query": (), super::Resolvers {
+            0 "fooBar" leaf(super::QueryResolvers, foo_bar, root, (), Opt<Plain>)
+            1 "foo_bar" leaf(super::QueryResolvers, foo_bar_, root, (), Opt<Plain>)
+            2 "FooBar" leaf(super::QueryResolvers, foo_bar__, root, (), Opt<Plain>)
+            3 "employee" object(super::QueryResolvers, employee, root, (super::QueryEmployeeArgs_), Opt<EmployeeObject>)
+            4 "employees" object(super::QueryResolvers, employees, root, (super::QueryEmployeesArgs_), List<EmployeeObject>)
+            5 "engine" leaf(super::QueryResolvers, engine, root, (), Opt<Plain>)
+            6 "execute" leaf(super::QueryResolvers, execute, root, (), Opt<Plain>)
+        }
     }
     ::runtime::glue_object! {
-        QueryEmployeeArgsObject = 6 "QueryEmployeeArgs" : super::QueryEmployeeArgs =>
-        super::QueryEmployeeArgs, super::Resolvers { 0 "id" data(id, Plain) }
+        QueryEmployeeArgsObject = 6 "QueryEmployeeArgs": super::QueryEmployeeArgs => super::QueryEmployeeArgs, super::Resolvers {
+            0 "id" data(id, Plain)
+        }
     }
     ::runtime::glue_object! {
-        QueryEmployeesArgsObject = 7 "QueryEmployeesArgs" : super::QueryEmployeesArgs =>
-        super::QueryEmployeesArgs, super::Resolvers { 0 "first" data(first, Opt < Plain
-        >) }
+        QueryEmployeesArgsObject = 7 "QueryEmployeesArgs": super::QueryEmployeesArgs => super::QueryEmployeesArgs, super::Resolvers {
+            0 "first" data(first, Opt<Plain>)
+        }
     }
 }

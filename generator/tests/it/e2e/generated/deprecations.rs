@@ -201,25 +201,31 @@ mod glue {
     #[allow(unused_imports)]
     use ::runtime::exec::{Leaf, List, Opt, Plain};
     pub(super) static SCHEMA: ::runtime::exec::SchemaTable = ::runtime::exec::SchemaTable {
-        objects: &[ItemObject::TABLE, MutationObject::TABLE, QueryObject::TABLE],
+        objects: &[
+            ItemObject::TABLE,
+            MutationObject::TABLE,
+            QueryObject::TABLE,
+        ],
         has_mutation: true,
     };
     ::runtime::glue_object! {
-        ItemObject = 0 "Item" : super::Item => super::Item, super::Resolvers { 0 "id"
-        data(id, Plain) 1 "legacyId" data(legacy_id, Opt < Plain >) 2 "status"
-        data(status, Plain) }
+        ItemObject = 0 "Item": super::Item => super::Item, super::Resolvers {
+            0 "id" data(id, Plain)
+            1 "legacyId" data(legacy_id, Opt<Plain>)
+            2 "status" data(status, Plain)
+        }
     }
     ::runtime::glue_object! {
-        MutationObject = 1 "Mutation" : (), super::Resolvers { 0 "save"
-        object(super::MutationResolvers, save, root, (super::MutationSaveArgs), Opt <
-        ItemObject >) }
+        MutationObject = 1 "Mutation": (), super::Resolvers {
+            0 "save" object(super::MutationResolvers, save, root, (super::MutationSaveArgs), Opt<ItemObject>)
+        }
     }
     ::runtime::glue_object! {
-        QueryObject = 2 "Query" : (), super::Resolvers { 0 "old"
-        leaf(super::QueryResolvers, old, root, (), Opt < Plain >) 1 "older"
-        leaf(super::QueryResolvers, older, root, (), Opt < Plain >) 2 "search"
-        object(super::QueryResolvers, search, root, (super::QuerySearchArgs), List <
-        ItemObject >) 3 "item" object(super::QueryResolvers, item, root, (), Opt <
-        ItemObject >) }
+        QueryObject = 2 "Query": (), super::Resolvers {
+            0 "old" leaf(super::QueryResolvers, old, root, (), Opt<Plain>)
+            1 "older" leaf(super::QueryResolvers, older, root, (), Opt<Plain>)
+            2 "search" object(super::QueryResolvers, search, root, (super::QuerySearchArgs), List<ItemObject>)
+            3 "item" object(super::QueryResolvers, item, root, (), Opt<ItemObject>)
+        }
     }
 }

@@ -98,12 +98,15 @@ mod glue {
     #[allow(unused_imports)]
     use ::runtime::exec::{Leaf, List, Opt, Plain};
     pub(super) static SCHEMA: ::runtime::exec::SchemaTable = ::runtime::exec::SchemaTable {
-        objects: &[QueryObject::TABLE],
+        objects: &[
+            QueryObject::TABLE,
+        ],
         has_mutation: false,
     };
     ::runtime::glue_object! {
-        QueryObject = 0 "Query" : (), super::Resolvers { 0 "a"
-        leaf(super::QueryResolvers, a, root, (), Opt < Plain >) 1 "b"
-        leaf(super::QueryResolvers, b, root, (super::QueryBArgs), Opt < Plain >) }
+        QueryObject = 0 "Query": (), super::Resolvers {
+            0 "a" leaf(super::QueryResolvers, a, root, (), Opt<Plain>)
+            1 "b" leaf(super::QueryResolvers, b, root, (super::QueryBArgs), Opt<Plain>)
+        }
     }
 }

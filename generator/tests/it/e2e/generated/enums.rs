@@ -216,18 +216,23 @@ mod glue {
     #[allow(unused_imports)]
     use ::runtime::exec::{Leaf, List, Opt, Plain};
     pub(super) static SCHEMA: ::runtime::exec::SchemaTable = ::runtime::exec::SchemaTable {
-        objects: &[MemberObject::TABLE, QueryObject::TABLE],
+        objects: &[
+            MemberObject::TABLE,
+            QueryObject::TABLE,
+        ],
         has_mutation: false,
     };
     ::runtime::glue_object! {
-        MemberObject = 0 "Member" : super::Member => super::Member, super::Resolvers { 0
-        "role" data(role, Opt < Plain >) 1 "kinds" data(kinds, List < Plain >) }
+        MemberObject = 0 "Member": super::Member => super::Member, super::Resolvers {
+            0 "role" data(role, Opt<Plain>)
+            1 "kinds" data(kinds, List<Plain>)
+        }
     }
     ::runtime::glue_object! {
-        QueryObject = 1 "Query" : (), super::Resolvers { 0 "role"
-        leaf(super::QueryResolvers, role, root, (), Plain) 1 "roles"
-        leaf(super::QueryResolvers, roles, root, (super::QueryRolesArgs), List < Opt <
-        Plain > >) 2 "member" object(super::QueryResolvers, member, root, (), Opt <
-        MemberObject >) }
+        QueryObject = 1 "Query": (), super::Resolvers {
+            0 "role" leaf(super::QueryResolvers, role, root, (), Plain)
+            1 "roles" leaf(super::QueryResolvers, roles, root, (super::QueryRolesArgs), List<Opt<Plain>>)
+            2 "member" object(super::QueryResolvers, member, root, (), Opt<MemberObject>)
+        }
     }
 }

@@ -223,24 +223,29 @@ mod glue {
     #[allow(unused_imports)]
     use ::runtime::exec::{Leaf, List, Opt, Plain};
     pub(super) static SCHEMA: ::runtime::exec::SchemaTable = ::runtime::exec::SchemaTable {
-        objects: &[EmployeeObject::TABLE, MutationObject::TABLE, QueryObject::TABLE],
+        objects: &[
+            EmployeeObject::TABLE,
+            MutationObject::TABLE,
+            QueryObject::TABLE,
+        ],
         has_mutation: true,
     };
     ::runtime::glue_object! {
-        EmployeeObject = 0 "Employee" : super::Employee => super::Employee,
-        super::Resolvers { 0 "id" data(id, Plain) 1 "name" data(name, Plain) 2 "title"
-        data(title, Opt < Plain >) }
+        EmployeeObject = 0 "Employee": super::Employee => super::Employee, super::Resolvers {
+            0 "id" data(id, Plain)
+            1 "name" data(name, Plain)
+            2 "title" data(title, Opt<Plain>)
+        }
     }
     ::runtime::glue_object! {
-        MutationObject = 1 "Mutation" : (), super::Resolvers { 0 "createEmployee"
-        object(super::MutationResolvers, create_employee, root,
-        (super::MutationCreateEmployeeArgs), EmployeeObject) 1 "updateEmployee"
-        object(super::MutationResolvers, update_employee, root,
-        (super::MutationUpdateEmployeeArgs), Opt < EmployeeObject >) }
+        MutationObject = 1 "Mutation": (), super::Resolvers {
+            0 "createEmployee" object(super::MutationResolvers, create_employee, root, (super::MutationCreateEmployeeArgs), EmployeeObject)
+            1 "updateEmployee" object(super::MutationResolvers, update_employee, root, (super::MutationUpdateEmployeeArgs), Opt<EmployeeObject>)
+        }
     }
     ::runtime::glue_object! {
-        QueryObject = 2 "Query" : (), super::Resolvers { 0 "employees"
-        object(super::QueryResolvers, employees, root, (super::QueryEmployeesArgs), List
-        < EmployeeObject >) }
+        QueryObject = 2 "Query": (), super::Resolvers {
+            0 "employees" object(super::QueryResolvers, employees, root, (super::QueryEmployeesArgs), List<EmployeeObject>)
+        }
     }
 }

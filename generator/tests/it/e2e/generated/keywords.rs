@@ -268,27 +268,29 @@ mod glue {
         has_mutation: true,
     };
     ::runtime::glue_object! {
-        MutationObject = 0 "Mutation" : (), super::Resolvers { 0 "let"
-        leaf(super::MutationResolvers, r#let, root, (super::MutationLetArgs), Opt < Plain
-        >) }
+        MutationObject = 0 "Mutation": (), super::Resolvers {
+            0 "let" leaf(super::MutationResolvers, r#let, root, (super::MutationLetArgs), Opt<Plain>)
+        }
     }
     ::runtime::glue_object! {
-        QueryObject = 1 "Query" : (), super::Resolvers { 0 "type"
-        leaf(super::QueryResolvers, r#type, root, (), Opt < Plain >) 1 "self"
-        leaf(super::QueryResolvers, self_, root, (), Opt < Plain >) 2 "match"
-        object(super::QueryResolvers, r#match, root, (super::QueryMatchArgs), List <
-        SelfObject >) 3 "crate" object(super::QueryResolvers, crate_, root, (), Opt <
-        ResolversObject >) 4 "fn" leaf(super::QueryResolvers, r#fn, root, (), Opt < Plain
-        >) }
+        QueryObject = 1 "Query": (), super::Resolvers {
+            0 "type" leaf(super::QueryResolvers, r#type, root, (), Opt<Plain>)
+            1 "self" leaf(super::QueryResolvers, self_, root, (), Opt<Plain>)
+            2 "match" object(super::QueryResolvers, r#match, root, (super::QueryMatchArgs), List<SelfObject>)
+            3 "crate" object(super::QueryResolvers, crate_, root, (), Opt<ResolversObject>)
+            4 "fn" leaf(super::QueryResolvers, r#fn, root, (), Opt<Plain>)
+        }
     }
     ::runtime::glue_object! {
-        ResolversObject = 2 "Resolvers" : super::Resolvers_ => super::Resolvers_,
-        super::Resolvers { 0 "impl" data(r#impl, Opt < Plain >) }
+        ResolversObject = 2 "Resolvers": super::Resolvers_ => super::Resolvers_, super::Resolvers {
+            0 "impl" data(r#impl, Opt<Plain>)
+        }
     }
     ::runtime::glue_object! {
-        SelfObject = 3 "Self" : super::Self_ => super::Self_, super::Resolvers { 0 "loop"
-        data(r#loop, Plain) 1 "super" data(super_, Opt < Plain >) 2 "move"
-        leaf(super::SelfResolvers, r#move, parent, (super::SelfMoveArgs), Opt < Plain >)
+        SelfObject = 3 "Self": super::Self_ => super::Self_, super::Resolvers {
+            0 "loop" data(r#loop, Plain)
+            1 "super" data(super_, Opt<Plain>)
+            2 "move" leaf(super::SelfResolvers, r#move, parent, (super::SelfMoveArgs), Opt<Plain>)
         }
     }
 }

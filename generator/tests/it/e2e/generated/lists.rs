@@ -200,26 +200,31 @@ mod glue {
     #[allow(unused_imports)]
     use ::runtime::exec::{Leaf, List, Opt, Plain};
     pub(super) static SCHEMA: ::runtime::exec::SchemaTable = ::runtime::exec::SchemaTable {
-        objects: &[PointObject::TABLE, QueryObject::TABLE],
+        objects: &[
+            PointObject::TABLE,
+            QueryObject::TABLE,
+        ],
         has_mutation: false,
     };
     ::runtime::glue_object! {
-        PointObject = 0 "Point" : super::Point => super::Point, super::Resolvers { 0 "x"
-        data(x, Plain) 1 "tags" data(tags, Opt < List < Plain >>) 2 "matrix" data(matrix,
-        List < Opt < List < Opt < Plain > >> >) }
+        PointObject = 0 "Point": super::Point => super::Point, super::Resolvers {
+            0 "x" data(x, Plain)
+            1 "tags" data(tags, Opt<List<Plain>>)
+            2 "matrix" data(matrix, List<Opt<List<Opt<Plain>>>>)
+        }
     }
     ::runtime::glue_object! {
-        QueryObject = 1 "Query" : (), super::Resolvers { 0 "a"
-        leaf(super::QueryResolvers, a, root, (), Opt < List < Opt < Plain > >>) 1 "b"
-        leaf(super::QueryResolvers, b, root, (), Opt < List < Plain >>) 2 "c"
-        leaf(super::QueryResolvers, c, root, (), List < Opt < Plain > >) 3 "d"
-        leaf(super::QueryResolvers, d, root, (), List < Plain >) 4 "e"
-        leaf(super::QueryResolvers, e, root, (), List < Opt < List < Plain >> >) 5 "f"
-        leaf(super::QueryResolvers, f, root, (), Opt < List < List < Opt < Plain > > >>)
-        6 "g" leaf(super::QueryResolvers, g, root, (), Opt < List < Opt < List < Opt <
-        List < Opt < Plain > >> >> >>) 7 "h" leaf(super::QueryResolvers, h, root, (),
-        List < List < Plain > >) 8 "points" object(super::QueryResolvers, points, root,
-        (), List < Opt < List < PointObject >> >) 9 "grid" object(super::QueryResolvers,
-        grid, root, (super::QueryGridArgs), Opt < List < Opt < PointObject > >>) }
+        QueryObject = 1 "Query": (), super::Resolvers {
+            0 "a" leaf(super::QueryResolvers, a, root, (), Opt<List<Opt<Plain>>>)
+            1 "b" leaf(super::QueryResolvers, b, root, (), Opt<List<Plain>>)
+            2 "c" leaf(super::QueryResolvers, c, root, (), List<Opt<Plain>>)
+            3 "d" leaf(super::QueryResolvers, d, root, (), List<Plain>)
+            4 "e" leaf(super::QueryResolvers, e, root, (), List<Opt<List<Plain>>>)
+            5 "f" leaf(super::QueryResolvers, f, root, (), Opt<List<List<Opt<Plain>>>>)
+            6 "g" leaf(super::QueryResolvers, g, root, (), Opt<List<Opt<List<Opt<List<Opt<Plain>>>>>>>)
+            7 "h" leaf(super::QueryResolvers, h, root, (), List<List<Plain>>)
+            8 "points" object(super::QueryResolvers, points, root, (), List<Opt<List<PointObject>>>)
+            9 "grid" object(super::QueryResolvers, grid, root, (super::QueryGridArgs), Opt<List<Opt<PointObject>>>)
+        }
     }
 }

@@ -90,11 +90,14 @@ mod glue {
     #[allow(unused_imports)]
     use ::runtime::exec::{Leaf, List, Opt, Plain};
     pub(super) static SCHEMA: ::runtime::exec::SchemaTable = ::runtime::exec::SchemaTable {
-        objects: &[QueryObject::TABLE],
+        objects: &[
+            QueryObject::TABLE,
+        ],
         has_mutation: false,
     };
     ::runtime::glue_object! {
-        QueryObject = 0 "Query" : (), super::Resolvers { 0 "hello"
-        leaf(super::QueryResolvers, hello, root, (super::QueryHelloArgs), Plain) }
+        QueryObject = 0 "Query": (), super::Resolvers {
+            0 "hello" leaf(super::QueryResolvers, hello, root, (super::QueryHelloArgs), Plain)
+        }
     }
 }
