@@ -266,14 +266,8 @@ impl Context<'_> {
     /// What a person types to run just this property again.
     pub fn reproduce(&self) -> String {
         format!(
-            "--seed {} --only {}{}",
-            self.settings.seed,
-            self.property.id,
-            if self.target.embedded {
-                String::new()
-            } else {
-                format!(" --api {}", self.rules.name)
-            }
+            "--seed {} --only {} --api {}",
+            self.settings.seed, self.property.id, self.rules.name
         )
     }
 }

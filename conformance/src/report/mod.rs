@@ -93,7 +93,8 @@ pub(crate) fn write(path: &Path, text: &str) -> Result<(), ReportError> {
     })
 }
 
-/// The GraphQL operation of a request, when its body is a GraphQL request: the query, then the variables.
+/// The operation of a request: for a GraphQL request, the query, then the variables; otherwise the method and URL,
+/// then the body (a REST call).
 pub fn operation(exchange: &Exchange) -> String {
     let Some(body) = exchange.request.body.as_deref() else {
         return format!("{} {}", exchange.request.method, exchange.request.url);
@@ -107,7 +108,10 @@ pub fn operation(exchange: &Exchange) -> String {
             }
             text
         }
-        _ => format!("(raw body) {body}"),
+        _ => format!(
+            "{} {}\n{body}",
+            exchange.request.method, exchange.request.url
+        ),
     }
 }
 
