@@ -95,6 +95,10 @@ struct Args {
     /// Run only these properties (ids such as P1, repeatable).
     #[arg(long = "only", value_name = "ID")]
     only: Vec<String>,
+    /// Report these properties as skipped instead of running them (repeatable), e.g. M2 against a target that
+    /// serves one request at a time.
+    #[arg(long = "skip", value_name = "ID")]
+    skip: Vec<String>,
     /// Keep failing seeds in DIR/<api>/<property>.txt (proptest regression files) and replay them first. Default
     /// against the embedded server: the crate's proptest-regressions/ (seeds that once caught a fault), if present.
     #[arg(long, value_name = "DIR")]
@@ -196,6 +200,7 @@ fn run(args: Args) -> anyhow::Result<u8> {
             timeout: Duration::from_secs(args.timeout.max(1)),
         },
         only: args.only.clone(),
+        skip: args.skip.clone(),
     };
     let mut reporters: Vec<Box<dyn Reporter>> =
         vec![Box::new(TerminalReporter::stdout(!args.quiet))];

@@ -43,6 +43,8 @@ pub struct RunConfig {
     pub limits: ClientLimits,
     /// Run only these property ids (all when empty).
     pub only: Vec<String>,
+    /// Report these property ids as skipped (a target where they cannot apply).
+    pub skip: Vec<String>,
 }
 
 /// Why a run could not start or finish (not a property failure: those are in the summary).
@@ -67,7 +69,7 @@ pub enum RunError {
     NoCredentials { api: String },
     #[error("cannot reach `{url}` ({reason}); check --target")]
     Unreachable { url: String, reason: String },
-    #[error("--only names no known property: {0}")]
+    #[error("--only or --skip names no known property: {0}")]
     UnknownProperty(String),
     #[error(transparent)]
     Report(#[from] ReportError),
@@ -177,6 +179,19 @@ pub fn run(
     if !config.only.is_empty() && plan.iter().all(|(_, _, p)| p.is_empty()) {
         return Err(RunError::UnknownProperty(config.only.join(", ")));
     }
+    let unknown_skips: Vec<&str> = config
+        .skip
+        .iter()
+        .filter(|id| {
+            !plan
+                .iter()
+                .any(|(_, _, props)| props.iter().any(|p| p.id == id.as_str()))
+        })
+        .map(String::as_str)
+        .collect();
+    if !unknown_skips.is_empty() {
+        return Err(RunError::UnknownProperty(unknown_skips.join(", ")));
+    }
 
     let reporters = RefCell::new(reporters);
     let emit = |event: &Event<'_>| {
@@ -218,7 +233,14 @@ pub fn run(
                 name: property.name,
                 planned_cases: property.cases(config.settings.cases),
             });
-            let check = if property.writes && config.settings.read_only {
+            let check = if config.skip.iter().any(|id| id == property.id) {
+                crate::property::Check {
+                    verdict: Verdict::Skipped {
+                        reason: "--skip names it".to_owned(),
+                    },
+                    cases: 0,
+                }
+            } else if property.writes && config.settings.read_only {
                 crate::property::Check {
                     verdict: Verdict::Skipped {
                         reason: "it writes, and --read-only is set".to_owned(),

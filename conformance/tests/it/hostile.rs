@@ -173,6 +173,7 @@ fn hostile_targets_are_findings_never_panics() {
                     timeout: Duration::from_millis(if hangs { 300 } else { 5_000 }),
                 },
                 only: Vec::new(),
+                skip: Vec::new(),
             };
             let started = std::time::Instant::now();
             let summary = conformance::run(&config, &mut []).expect("the run completes");

@@ -57,6 +57,7 @@ fn config(faults: Vec<Fault>, apis: Vec<String>, seed: u64) -> RunConfig {
             timeout: Duration::from_secs(30),
         },
         only: Vec::new(),
+        skip: Vec::new(),
     }
 }
 

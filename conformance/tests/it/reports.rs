@@ -43,6 +43,7 @@ fn junit_json_and_html_reports_name_every_property_and_show_the_failure() {
             timeout: Duration::from_secs(30),
         },
         only: vec!["S1".into(), "P7".into(), "E1".into()],
+        skip: Vec::new(),
     };
     let summary = conformance::run(&config, &mut reporters).expect("the run completes");
     assert_eq!(summary.exit_code(), 1, "P7 fails with unstable cursors");
