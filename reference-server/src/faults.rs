@@ -61,7 +61,7 @@ faults! {
     ComplexityMiscounted = "complexity-miscounted", "greenhouse_onboarding",
         "`complexityInfo.score` ignores the page size of connections.";
     LastAdminDemotable = "last-admin-demotable", "workable_members",
-        "The last admin of an account can be given another role.";
+        "The last admin of an account, and the only member who is both admin and HRIS admin, can lose the admin role.";
     MissingScopeAccepted = "missing-scope-accepted", "workable_members",
         "A token without the operation's required scope is served.";
     PagingNextSkipsMember = "paging-next-skips-member", "workable_members",
