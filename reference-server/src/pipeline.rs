@@ -82,10 +82,45 @@ pub async fn run(
     shared: &Shared,
     request: GraphqlRequest,
 ) -> Result<Outcome, Rejection> {
+    Ok(match admit(api, shared, request)? {
+        Admission::Admitted(admitted) => execute(api, shared, *admitted).await,
+        Admission::Refused(outcome) => outcome,
+    })
+}
+
+/// A request that passed every check, ready to execute.
+#[derive(Debug)]
+pub struct Admitted {
+    exec: ExecRequest,
+    rate_limit: Option<RateLimitInfo>,
+}
+
+impl Admitted {
+    /// The caller's quota after counting this request, when the API counts one.
+    pub fn rate_limit(&self) -> Option<RateLimitInfo> {
+        self.rate_limit
+    }
+}
+
+/// What the checks before execution decided.
+#[derive(Debug)]
+pub enum Admission {
+    Admitted(Box<Admitted>),
+    /// A request error (no `data`): nothing was executed.
+    Refused(Outcome),
+}
+
+/// Every step but execution: a transport that finds its own errors in a request (a REST parameter of the wrong
+/// type) reports them after these, so a caller hears 401, 429 and 403 before 400, as from a real API.
+pub fn admit(
+    api: &Arc<dyn GraphqlApi>,
+    shared: &Shared,
+    request: GraphqlRequest,
+) -> Result<Admission, Rejection> {
     let rules = api.rules();
     let prepared = match api.engine().prepare(&request.query) {
         Ok(prepared) => prepared,
-        Err(errors) => return Ok(Response { data: None, errors }.into()),
+        Err(errors) => return Ok(Admission::Refused(Response { data: None, errors }.into())),
     };
     let operation = match prepared
         .document
@@ -93,7 +128,11 @@ pub async fn run(
         .get(request.operation_name.as_deref())
     {
         Ok(operation) => operation.clone(),
-        Err(e) => return Ok(refuse(ErrorCode::ValidationFailed, e.message().to_string()).into()),
+        Err(e) => {
+            return Ok(Admission::Refused(
+                refuse(ErrorCode::ValidationFailed, e.message().to_string()).into(),
+            ));
+        }
     };
     if request.read_only && operation.operation_type == OperationType::Mutation {
         return Err(Rejection::MutationOverGet);
@@ -113,14 +152,18 @@ pub async fn run(
         match api.authenticate(request.authorization.as_deref()) {
             Ok(principal) => principal,
             Err(AuthFailure::Missing) => {
-                return Ok(refuse(
-                    ErrorCode::Unauthenticated,
-                    "Authentication required: send the API's credentials in the Authorization header.",
-                )
-                .into());
+                return Ok(Admission::Refused(
+                    refuse(
+                        ErrorCode::Unauthenticated,
+                        "Authentication required: send the API's credentials in the Authorization header.",
+                    )
+                    .into(),
+                ));
             }
             Err(AuthFailure::Invalid) => {
-                return Ok(refuse(ErrorCode::Unauthenticated, "Invalid credentials.").into());
+                return Ok(Admission::Refused(
+                    refuse(ErrorCode::Unauthenticated, "Invalid credentials.").into(),
+                ));
             }
         }
     };
@@ -150,10 +193,10 @@ pub async fn run(
                 error
                     .extensions
                     .insert("resetAt", JsonValue::from(reset_at));
-                return Ok(Outcome {
+                return Ok(Admission::Refused(Outcome {
                     response: Response::request_error(error),
                     rate_limit: Some(info),
-                });
+                }));
             }
             Decision::Allowed(mut info) | Decision::Refused(mut info) => {
                 if shared.faults().is_active(Fault::RemainingNotDecremented) {
@@ -194,10 +237,10 @@ pub async fn run(
             data: None,
             errors: forbidden,
         };
-        return Ok(Outcome {
+        return Ok(Admission::Refused(Outcome {
             response,
             rate_limit,
-        });
+        }));
     }
     if let Some(complexity) = rules.complexity {
         let scoring_rules = if shared.faults().is_active(Fault::ComplexityMiscounted) {
@@ -219,10 +262,10 @@ pub async fn run(
                 complexity.maximum
             );
             let response = refuse(ErrorCode::TooComplex, message);
-            return Ok(Outcome {
+            return Ok(Admission::Refused(Outcome {
                 response,
                 rate_limit,
-            });
+            }));
         }
         meta.complexity = Some(ComplexityInfo {
             score,
@@ -236,6 +279,12 @@ pub async fn run(
         variables: request.variables,
         meta,
     };
+    Ok(Admission::Admitted(Box::new(Admitted { exec, rate_limit })))
+}
+
+/// Executes an admitted request on the local pool.
+pub async fn execute(api: &Arc<dyn GraphqlApi>, shared: &Shared, admitted: Admitted) -> Outcome {
+    let Admitted { exec, rate_limit } = admitted;
     let api = Arc::clone(api);
     let response = match shared.pool.spawn_pinned(move || api.execute(exec)).await {
         Ok(response) => response,
@@ -244,10 +293,10 @@ pub async fn run(
             refuse(ErrorCode::Internal, "Internal server error.")
         }
     };
-    Ok(Outcome {
+    Outcome {
         response,
         rate_limit,
-    })
+    }
 }
 
 fn refuse(code: ErrorCode, message: impl Into<String>) -> Response {

@@ -24,7 +24,7 @@ use serde_json::{Value, json};
 
 use crate::api::{GraphqlApi, RateLimitInfo};
 use crate::faults::{Fault, Faults};
-use crate::pipeline::{self, GraphqlRequest, Shared};
+use crate::pipeline::{self, Admission, GraphqlRequest, Rejection, Shared};
 
 /// One REST route: the field it calls and the operation that calls it.
 #[derive(Clone)]
@@ -39,11 +39,20 @@ struct Route {
     argument_types: Arc<HashMap<String, Type>>,
 }
 
+impl Route {
+    fn needs_body(&self) -> bool {
+        self.binding
+            .params
+            .iter()
+            .any(|p| p.location == ParamLocation::Body)
+    }
+}
+
 /// The routes of every `@rest` field of an API, under its `@api(path:)`.
 pub fn routes(api: Arc<dyn GraphqlApi>, shared: Arc<Shared>) -> Router {
     let rules = api.rules();
     let schema = api.engine().schema();
-    let mut by_path: BTreeMap<String, MethodRouter> = BTreeMap::new();
+    let mut by_path: BTreeMap<String, (MethodRouter, Vec<&str>)> = BTreeMap::new();
     for field in rules.fields {
         let Some(binding) = field.rest else { continue };
         let Some((operation, argument_types)) = operation_for(schema, field) else {
@@ -66,17 +75,43 @@ pub fn routes(api: Arc<dyn GraphqlApi>, shared: Arc<Shared>) -> Router {
         };
         let path = format!("{}{}", rules.path, binding.path);
         let method_router = on(filter, handle).with_state(route);
-        let merged = match by_path.remove(&path) {
-            Some(existing) => existing.merge(method_router),
-            None => method_router,
+        let (merged, mut methods) = match by_path.remove(&path) {
+            Some((existing, methods)) => (existing.merge(method_router), methods),
+            None => (method_router, Vec::new()),
         };
-        by_path.insert(path, merged);
+        methods.push(binding.method.as_str());
+        if binding.method == HttpMethod::Get {
+            methods.push("HEAD");
+        }
+        by_path.insert(path, (merged, methods));
     }
-    by_path
-        .into_iter()
-        .fold(Router::new(), |router, (path, method_router)| {
-            router.route(&path, method_router)
-        })
+    by_path.into_iter().fold(
+        Router::new(),
+        |router, (path, (method_router, mut methods))| {
+            methods.sort_unstable();
+            let allowed = methods.join(", ");
+            router.route(
+                &path,
+                method_router.fallback(move || {
+                    let allowed = allowed.clone();
+                    async move { method_not_allowed(&allowed) }
+                }),
+            )
+        },
+    )
+}
+
+/// A method the path does not serve: 405 with `Allow` and the API's error body (axum's own 405 has no body).
+fn method_not_allowed(allowed: &str) -> Response {
+    let mut response = (
+        StatusCode::METHOD_NOT_ALLOWED,
+        axum::Json(json!({ "error": format!("Method not allowed: this path serves {allowed}") })),
+    )
+        .into_response();
+    if let Ok(value) = HeaderValue::from_str(allowed) {
+        response.headers_mut().insert(header::ALLOW, value);
+    }
+    response
 }
 
 /// `query|mutation Rest($a: T, ...) { field(a: $a, ...) { everything } }`.
@@ -165,66 +200,23 @@ async fn handle(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    // The extractors' own rejections are plain text: answer in the API's format instead.
-    let (path, query) = match (path, query) {
-        (Ok(Path(path)), Ok(Query(query))) => (path, query),
-        (Err(rejection), _) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                &rejection.body_text(),
-                None,
-                route.shared.faults(),
-            );
-        }
-        (_, Err(rejection)) => {
-            return error(
-                StatusCode::BAD_REQUEST,
-                &rejection.body_text(),
-                None,
-                route.shared.faults(),
-            );
-        }
-    };
-    let mut variables = JsonMap::new();
-    let needs_body = route
-        .binding
-        .params
-        .iter()
-        .any(|p| p.location == ParamLocation::Body);
-    let body = if needs_body {
-        match read_body(&route, &headers, body).await {
-            Ok(body) => body,
-            Err((status, message)) => return error(status, &message, None, route.shared.faults()),
+    let faults = route.shared.faults();
+    // A body past the size limit is refused unread, before anything else.
+    let body = if route.needs_body() {
+        match read_body(&route, body).await {
+            Ok(bytes) => Some(bytes),
+            Err(too_large) => {
+                return error(StatusCode::PAYLOAD_TOO_LARGE, &too_large, None, faults);
+            }
         }
     } else {
-        serde_json::Map::new()
+        None
     };
-    for param in route.binding.params {
-        let ty = &route.argument_types[param.argument];
-        let value = match param.location {
-            ParamLocation::Path => path.get(param.wire_name).map(|text| from_text(text, ty)),
-            ParamLocation::Query => query.get(param.wire_name).map(|text| from_text(text, ty)),
-            ParamLocation::Body => body.get(param.wire_name).cloned().map(Ok),
-        };
-        match value {
-            Some(Ok(value)) => {
-                variables.insert(
-                    param.argument,
-                    serde_json::from_value::<JsonValue>(value).unwrap_or(JsonValue::Null),
-                );
-            }
-            Some(Err(message)) => {
-                let message = format!("`{}` {message}", param.wire_name);
-                return error(
-                    StatusCode::BAD_REQUEST,
-                    &message,
-                    None,
-                    route.shared.faults(),
-                );
-            }
-            None => {}
-        }
-    }
+    let (variables, input_error) = match read_input(&route, path, query, &headers, body.as_deref())
+    {
+        Ok(variables) => (variables, None),
+        Err(input_error) => (JsonMap::new(), Some(input_error)),
+    };
     let authorization = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -236,17 +228,30 @@ async fn handle(
         authorization,
         read_only: false,
     };
-    let outcome = match pipeline::run(&route.api, &route.shared, request).await {
-        Ok(outcome) => outcome,
-        Err(rejection) => {
+    // Credentials, quota and scopes first, then the request's own errors: a caller hears 401, 429 and 403 before
+    // 400, and a malformed request still counts against the quota.
+    let admitted = match pipeline::admit(&route.api, &route.shared, request) {
+        Ok(Admission::Admitted(admitted)) => admitted,
+        Ok(Admission::Refused(outcome)) => return from_outcome(&route, outcome),
+        Err(Rejection::MutationOverGet) => {
             return error(
                 StatusCode::METHOD_NOT_ALLOWED,
-                &format!("{rejection:?}"),
+                "this method cannot change data",
                 None,
-                route.shared.faults(),
+                faults,
             );
         }
     };
+    if let Some((status, message)) = input_error {
+        return error(status, &message, admitted.rate_limit(), faults);
+    }
+    let outcome = pipeline::execute(&route.api, &route.shared, *admitted).await;
+    from_outcome(&route, outcome)
+}
+
+/// The result's value as the body, or its first error as a status and `{"error": message}`.
+fn from_outcome(route: &Route, outcome: pipeline::Outcome) -> Response {
+    let faults = route.shared.faults();
     let data = outcome.response.data.as_ref().map(|data| data.to_value());
     let value = data
         .as_ref()
@@ -255,28 +260,83 @@ async fn handle(
     match (outcome.response.errors.first(), value) {
         (None, Some(value)) => {
             let mut response = (StatusCode::OK, axum::Json(value.clone())).into_response();
-            rate_limit_headers(&mut response, outcome.rate_limit, route.shared.faults());
+            rate_limit_headers(&mut response, outcome.rate_limit, faults);
             response
         }
         (Some(first), _) => error(
             status(first.code),
             &first.message,
             outcome.rate_limit,
-            route.shared.faults(),
+            faults,
         ),
         (None, None) => error(
             StatusCode::NOT_FOUND,
             "Not found",
             outcome.rate_limit,
-            route.shared.faults(),
+            faults,
         ),
     }
 }
 
-async fn read_body(
+/// The operation's variables from the path, query string and body (`@restParam`), or the first thing wrong with
+/// them as a status and message.
+fn read_input(
     route: &Route,
+    path: Result<Path<HashMap<String, String>>, PathRejection>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
     headers: &HeaderMap,
-    body: Body,
+    body: Option<&[u8]>,
+) -> Result<JsonMap, (StatusCode, String)> {
+    // The extractors' own rejections are plain text: answer in the API's format instead.
+    let Path(path) = path.map_err(|r| (StatusCode::BAD_REQUEST, r.body_text()))?;
+    let Query(query) = query.map_err(|r| (StatusCode::BAD_REQUEST, r.body_text()))?;
+    let body = match body {
+        Some(bytes) => parse_body(headers, bytes)?,
+        None => serde_json::Map::new(),
+    };
+    let schema = route.api.engine().schema();
+    let mut variables = JsonMap::new();
+    for param in route.binding.params {
+        let ty = &route.argument_types[param.argument];
+        let value = match param.location {
+            ParamLocation::Path => path
+                .get(param.wire_name)
+                .map(|text| from_text(schema, text, ty)),
+            ParamLocation::Query => query
+                .get(param.wire_name)
+                .map(|text| from_text(schema, text, ty)),
+            ParamLocation::Body => body.get(param.wire_name).cloned().map(Ok),
+        };
+        match value {
+            Some(Ok(value)) => {
+                variables.insert(
+                    param.argument,
+                    serde_json::from_value::<JsonValue>(value).unwrap_or(JsonValue::Null),
+                );
+            }
+            Some(Err(message)) => {
+                return Err((
+                    StatusCode::BAD_REQUEST,
+                    format!("`{}` {message}", param.wire_name),
+                ));
+            }
+            None => {}
+        }
+    }
+    Ok(variables)
+}
+
+/// The body's bytes, or why it is too large.
+async fn read_body(route: &Route, body: Body) -> Result<axum::body::Bytes, String> {
+    let limit = route.shared.options.config.max_body_bytes;
+    axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| format!("the body is larger than {limit} bytes"))
+}
+
+fn parse_body(
+    headers: &HeaderMap,
+    bytes: &[u8],
 ) -> Result<serde_json::Map<String, Value>, (StatusCode, String)> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -294,14 +354,7 @@ async fn read_body(
             "the body must be application/json".to_owned(),
         ));
     }
-    let limit = route.shared.options.config.max_body_bytes;
-    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
-        (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!("the body is larger than {limit} bytes"),
-        )
-    })?;
-    match serde_json::from_slice(&bytes) {
+    match serde_json::from_slice(bytes) {
         Ok(Value::Object(object)) => Ok(object),
         Ok(_) => Err((
             StatusCode::BAD_REQUEST,
@@ -314,9 +367,18 @@ async fn read_body(
     }
 }
 
-/// A path segment or query value, typed per the argument (GraphQL coercion checks the rest: enums, ranges).
-fn from_text(text: &str, ty: &Type) -> Result<Value, String> {
-    match ty.inner_named_type().as_str() {
+/// A path segment or query value, typed per the argument (GraphQL coercion checks the rest: ranges, rules).
+fn from_text(schema: &Schema, text: &str, ty: &Type) -> Result<Value, String> {
+    let type_name = ty.inner_named_type();
+    if let Some(ExtendedType::Enum(enum_type)) = schema.types.get(type_name) {
+        return if enum_type.values.contains_key(text) {
+            Ok(Value::from(text))
+        } else {
+            let known: Vec<&str> = enum_type.values.keys().map(|v| v.as_str()).collect();
+            Err(format!("must be one of {}, not `{text}`", known.join(", ")))
+        };
+    }
+    match type_name.as_str() {
         "Int" => text
             .parse::<i64>()
             .map(Value::from)

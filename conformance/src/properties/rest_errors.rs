@@ -1,11 +1,12 @@
 //! E6: the errors of a REST API (`@errorFormat(style: HTTP_STATUS)`): random invalid requests built from the `@rest`
 //! bindings (query values of the wrong type, unknown enum values, unknown paths and accounts, methods no route
 //! serves, malformed, wrongly typed or incomplete bodies and wrong media types) get a 4xx with a JSON object whose
-//! `error` is a non-empty string (or, for a method no route serves, 405 with an `Allow` header), no internals, and
-//! never a server error. Bodies name no existing member, so nothing is written whatever the target does.
+//! `error` is a non-empty string (for a method no route serves, 405 with an `Allow` header too), no internals, and
+//! never a server error; a route's refusal of an authenticated request carries the `X-Rate-Limit-*` headers when
+//! the API reports its quota there. Bodies name no existing member, so nothing is written whatever the target does.
 
 use proptest::prelude::*;
-use runtime::rules::{ErrorStyle, FieldRules, HttpMethod, ParamLocation};
+use runtime::rules::{ErrorStyle, FieldRules, HttpMethod, ParamLocation, RateLimitReport};
 use serde_json::{Value, json};
 
 use crate::client::Request;
@@ -13,12 +14,12 @@ use crate::ensure;
 use crate::properties::auth::minimal_json;
 use crate::properties::errors::check_no_internals;
 use crate::property::{Check, Context, Group, Property, check};
-use crate::rest::{self, Call};
+use crate::rest::{self, Call, HeaderQuota};
 
 pub static E6: Property = Property {
     id: "E6",
     name: "rest-errors",
-    statement: "Invalid REST requests (query values of the wrong type, unknown paths, accounts and enum values, unserved methods, malformed or wrongly typed bodies, wrong media types) get a 4xx with a JSON {\"error\": message} body (405 with Allow for an unserved method), no internals, never a 5xx.",
+    statement: "Invalid REST requests (query values of the wrong type, unknown paths, accounts and enum values, unserved methods, malformed or wrongly typed bodies, wrong media types) get a 4xx with a JSON {\"error\": message} body (405 with Allow for an unserved method), no internals, never a 5xx; with credentials, a route's refusal carries the quota headers when the API reports its quota in headers.",
     group: Group::Errors,
     writes: false,
     max_cases: None,
@@ -98,6 +99,11 @@ fn run(cx: &Context<'_>) -> Check {
         return Check::not_applicable("no @rest field");
     }
     let http_status = cx.rules.error_format.map(|f| f.style) == Some(ErrorStyle::HttpStatus);
+    let quota_in_headers = cx
+        .rules
+        .rate_limits
+        .iter()
+        .any(|r| r.reported_by == RateLimitReport::Headers);
     let mut options: Vec<BoxedStrategy<Invalid>> = Vec::new();
     // Query values of the wrong type.
     let mut query: Vec<(&'static FieldRules, String, Vec<&'static str>)> = Vec::new();
@@ -367,7 +373,19 @@ fn run(cx: &Context<'_>) -> Check {
                 response.header("Allow").is_some(),
                 "{what} got 405 without an Allow header"
             );
-            return Ok(());
+        }
+        // A request a route served with valid credentials counts against the quota, refused or not ("every
+        // response carries" the headers): only an unknown path or method may go unanswered by the route.
+        if quota_in_headers
+            && credential.is_some()
+            && matches!(invalid, Invalid::QueryValue { .. } | Invalid::Body { .. })
+        {
+            ensure!(
+                HeaderQuota::of(&response).complete(),
+                "{what} got HTTP {} without the X-Rate-Limit-Limit, -Remaining and -Reset headers the API reports \
+                 its quota in",
+                response.status
+            );
         }
         if http_status {
             ensure!(

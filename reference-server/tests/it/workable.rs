@@ -449,3 +449,52 @@ async fn the_same_operations_over_graphql() {
     );
     assert!(reply.headers.contains_key("x-rate-limit-remaining"));
 }
+
+#[tokio::test]
+async fn credentials_and_quota_come_before_the_requests_own_errors() {
+    let app = app();
+    let bad_limit = format!("{MEMBERS}/acme/members?limit=abc");
+    // An unknown token hears 401, not what is wrong with its query.
+    let unknown = get(&app, &bad_limit, Some("nope")).await;
+    assert_eq!(unknown.status, StatusCode::UNAUTHORIZED);
+    // A known one hears the parameter's fault, counted against its quota like any request.
+    let known = get(&app, &bad_limit, Some("wk_acme_account")).await;
+    assert_eq!(known.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        known.body,
+        json!({ "error": "`limit` must be an integer, not `abc`" })
+    );
+    assert!(known.headers.contains_key("x-rate-limit-remaining"));
+    let status = get(
+        &app,
+        &format!("{MEMBERS}/acme/members?status=weird"),
+        Some("wk_acme_account"),
+    )
+    .await;
+    assert_eq!(status.status, StatusCode::BAD_REQUEST);
+    assert_eq!(
+        status.body,
+        json!({ "error": "`status` must be one of active, inactive, all, not `weird`" })
+    );
+    // A token without w_members hears 403 before its malformed body is read.
+    let request = Request::put(format!("{MEMBERS}/acme/members"))
+        .header("authorization", "Bearer wk_acme_read_only")
+        .header("content-type", "application/json")
+        .body(Body::from("{not json"))
+        .unwrap();
+    assert_eq!(send(&app, request).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn an_unserved_method_gets_405_with_allow_and_a_json_body() {
+    let request = Request::delete(format!("{MEMBERS}/acme/members"))
+        .body(Body::empty())
+        .unwrap();
+    let reply = send(&app(), request).await;
+    assert_eq!(reply.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(reply.headers["allow"], "GET, HEAD, PUT");
+    assert_eq!(
+        reply.body,
+        json!({ "error": "Method not allowed: this path serves GET, HEAD, PUT" })
+    );
+}
