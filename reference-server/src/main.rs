@@ -15,7 +15,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Serves the HR APIs as their documents describe: auth, errors, pagination, rate limits, complexity and role rules.
 ///
-/// Paths: /greenhouse/graphql (Greenhouse Onboarding); / lists them. Logs go to stderr (RUST_LOG=debug for more).
+/// Paths: /greenhouse/graphql (Greenhouse Onboarding), /workable/spi/v3/... and /workable/graphql (Workable members);
+/// / lists them. Logs go to stderr (RUST_LOG=debug for more).
 #[derive(Debug, Parser)]
 #[command(version)]
 struct Args {
