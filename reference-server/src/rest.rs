@@ -264,7 +264,7 @@ fn from_outcome(route: &Route, outcome: pipeline::Outcome) -> Response {
             response
         }
         (Some(first), _) => error(
-            status(first.code),
+            status(route.api.as_ref(), first.code),
             &first.message,
             outcome.rate_limit,
             faults,
@@ -395,19 +395,10 @@ fn from_text(schema: &Schema, text: &str, ty: &Type) -> Result<Value, String> {
     }
 }
 
-/// The HTTP status of an error code.
-fn status(code: ErrorCode) -> StatusCode {
-    match code {
-        ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
-        ErrorCode::Forbidden => StatusCode::FORBIDDEN,
-        ErrorCode::NotFound => StatusCode::NOT_FOUND,
-        ErrorCode::BadUserInput | ErrorCode::Conflict => StatusCode::UNPROCESSABLE_ENTITY,
-        ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-        ErrorCode::ParseFailed | ErrorCode::ValidationFailed | ErrorCode::TooComplex => {
-            StatusCode::BAD_REQUEST
-        }
-        _ => StatusCode::INTERNAL_SERVER_ERROR,
-    }
+/// The HTTP status of an error code: under `@errorFormat(style: HTTP_STATUS)` the API spells its codes as statuses.
+fn status(api: &dyn GraphqlApi, code: ErrorCode) -> StatusCode {
+    StatusCode::from_bytes(api.error_code(code).as_bytes())
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
 /// The answer to a path no route serves, in the REST error format.
