@@ -157,11 +157,7 @@ fn compare(cx: &Context<'_>, schema: &Value, deprecated_args: bool) -> Vec<Strin
             continue;
         };
         let mut entry = Found {
-            kind: t
-                .get("kind")
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .to_owned(),
+            kind: text(t, "kind"),
             ..Found::default()
         };
         for f in t
@@ -170,25 +166,13 @@ fn compare(cx: &Context<'_>, schema: &Value, deprecated_args: bool) -> Vec<Strin
             .into_iter()
             .flatten()
         {
-            let fname = f
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .to_owned();
+            let fname = text(f, "name");
             let args = f
                 .get("args")
                 .and_then(Value::as_array)
                 .into_iter()
                 .flatten()
-                .map(|a| {
-                    (
-                        a.get("name")
-                            .and_then(Value::as_str)
-                            .unwrap_or("?")
-                            .to_owned(),
-                        type_ref(a.get("type")),
-                    )
-                })
+                .map(|a| (text(a, "name"), type_ref(a.get("type"))))
                 .collect();
             let deprecated = f
                 .get("isDeprecated")
@@ -204,11 +188,7 @@ fn compare(cx: &Context<'_>, schema: &Value, deprecated_args: bool) -> Vec<Strin
             .into_iter()
             .flatten()
         {
-            let fname = f
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .to_owned();
+            let fname = text(f, "name");
             entry.input_fields.insert(fname, type_ref(f.get("type")));
         }
         for v in t
@@ -217,11 +197,7 @@ fn compare(cx: &Context<'_>, schema: &Value, deprecated_args: bool) -> Vec<Strin
             .into_iter()
             .flatten()
         {
-            let vname = v
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or("?")
-                .to_owned();
+            let vname = text(v, "name");
             let deprecated = v
                 .get("isDeprecated")
                 .and_then(Value::as_bool)
@@ -374,10 +350,15 @@ fn type_ref(value: Option<&Value>) -> String {
     match value.get("kind").and_then(Value::as_str) {
         Some("NON_NULL") => format!("{}!", inner()),
         Some("LIST") => format!("[{}]", inner()),
-        _ => value
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or("?")
-            .to_owned(),
+        _ => text(value, "name"),
     }
+}
+
+/// A string member of an introspection object, `?` when it is missing (the finding then names it so).
+fn text(value: &Value, key: &str) -> String {
+    value
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or("?")
+        .to_owned()
 }
