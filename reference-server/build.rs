@@ -16,7 +16,10 @@ fn main() {
 /// members and the link to the next page.
 fn workable_bindings(config: &mut generator::Config) {
     config
-        .bind("Member", "crate::workable::store::MemberRecord")
+        .bind(
+            "Member",
+            "std::sync::Arc<crate::workable::store::MemberRecord>",
+        )
         .bind("CollaborationRule", "crate::workable::store::RuleRecord")
         .bind("MembersPage", "crate::workable::store::PageRecord");
 }

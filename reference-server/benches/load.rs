@@ -1,6 +1,7 @@
-//! Load benchmark on loopback: the documented `employees(first: 25)` query (with department and custom field values)
-//! against the reference server, then the same response bytes served by axum as static JSON (the ceiling of this
-//! machine and this client). Prints requests per second and latency percentiles for both, and their ratio.
+//! Load benchmark on loopback, two scenarios: Greenhouse's documented `employees(first: 25)` query (with department
+//! and custom field values) over GraphQL, and Workable's `GET /members` page of 50 over REST. Each runs against the
+//! reference server, then the same response bytes are served by axum as static JSON (the ceiling of this machine and
+//! this client). Prints requests per second and latency percentiles for both, and their ratio.
 //!
 //! `cargo bench -p reference-server --bench load` (optional: `LOAD_SECONDS`, `LOAD_CONNECTIONS`).
 //! Client and server share the machine: on 2 cores, the client's own cost is part of both figures.
@@ -10,7 +11,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::routing::post;
+use axum::routing::any;
 use bytes::Bytes;
 use hdrhistogram::Histogram;
 use http_body_util::{BodyExt, Full};
@@ -24,6 +25,16 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const QUERY: &str = "{ employees(first: 25) { pageInfo { hasNextPage endCursor } edges { node { id email firstName lastName \
                      department { id name } customFieldValues { customField { id fieldType } value } } } } }";
+
+/// One request, sent again and again.
+#[derive(Clone)]
+struct Scenario {
+    name: &'static str,
+    method: &'static str,
+    path: &'static str,
+    authorization: Arc<str>,
+    body: Bytes,
+}
 
 struct Run {
     requests: u64,
@@ -46,13 +57,17 @@ fn main() {
         .build()
         .unwrap();
     runtime.block_on(async {
+        let unlimited = |api: &str| RateLimitOverride {
+            api: api.into(),
+            token_kind: None,
+            limit: Some(u32::MAX),
+            window_seconds: None,
+        };
         let config = ServerConfig {
-            rate_limits: vec![RateLimitOverride {
-                api: "greenhouse_onboarding".into(),
-                token_kind: None,
-                limit: Some(u32::MAX),
-                window_seconds: None,
-            }],
+            rate_limits: vec![
+                unlimited("greenhouse_onboarding"),
+                unlimited("workable_members"),
+            ],
             ..ServerConfig::default()
         };
         let server = serve(reference_server::app(&Options {
@@ -60,55 +75,55 @@ fn main() {
             ..Options::default()
         }))
         .await;
-        let authorization = reference_server::fixtures::credentials(0)
-            .into_iter()
-            .find(|c| c.api == "greenhouse_onboarding")
-            .unwrap()
-            .authorization;
-        let body: Bytes = serde_json::json!({ "query": QUERY }).to_string().into();
-        let sample = one(server, "/greenhouse/graphql", &authorization, body.clone()).await;
-        assert!(
-            sample.starts_with(b"{\"data\""),
-            "{}",
-            String::from_utf8_lossy(&sample)
-        );
-        println!(
-            "response: {} bytes; {connections} connections, {seconds} s each run",
-            sample.len()
-        );
-
-        let real = load(
-            server,
-            "/greenhouse/graphql",
-            &authorization,
-            body.clone(),
-            connections,
-            seconds,
-        )
-        .await;
-        let ceiling_bytes = sample.clone();
-        let ceiling = serve(Router::new().route(
-            "/static",
-            post(move || {
+        let credentials = reference_server::fixtures::credentials(0);
+        let authorization = |name: &str| -> Arc<str> {
+            credentials
+                .iter()
+                .find(|c| c.name == name)
+                .unwrap()
+                .authorization
+                .as_str()
+                .into()
+        };
+        let scenarios = [
+            Scenario {
+                name: "greenhouse employees(first: 25), GraphQL",
+                method: "POST",
+                path: "/greenhouse/graphql",
+                authorization: authorization("api_key"),
+                body: serde_json::json!({ "query": QUERY }).to_string().into(),
+            },
+            Scenario {
+                name: "workable GET /members?limit=50, REST",
+                method: "GET",
+                path: "/workable/spi/v3/accounts/acme/members?limit=50",
+                authorization: authorization("acme/oauth"),
+                body: Bytes::new(),
+            },
+        ];
+        println!("{connections} connections, {seconds} s each run");
+        for scenario in scenarios {
+            let sample = one(server, &scenario).await;
+            assert!(
+                sample.starts_with(b"{\"data\"") || sample.starts_with(b"{\"members\""),
+                "{}",
+                String::from_utf8_lossy(&sample)
+            );
+            let real = load(server, &scenario, connections, seconds).await;
+            let ceiling_bytes = sample.clone();
+            let ceiling = serve(Router::new().fallback(any(move || {
                 let bytes = ceiling_bytes.clone();
                 async move { ([("content-type", "application/json")], bytes) }
-            }),
-        ))
-        .await;
-        let ceiling = load(
-            ceiling,
-            "/static",
-            &authorization,
-            body,
-            connections,
-            seconds,
-        )
-        .await;
-        report("reference server", &real);
-        report("static JSON (ceiling)", &ceiling);
-        let ratio =
-            (real.requests as f64 / real.seconds) / (ceiling.requests as f64 / ceiling.seconds);
-        println!("ratio to the ceiling: {:.1}%", ratio * 100.0);
+            })))
+            .await;
+            let ceiling = load(ceiling, &scenario, connections, seconds).await;
+            println!("\n{} (response: {} bytes)", scenario.name, sample.len());
+            report("reference server", &real);
+            report("static JSON (ceiling)", &ceiling);
+            let ratio =
+                (real.requests as f64 / real.seconds) / (ceiling.requests as f64 / ceiling.seconds);
+            println!("ratio to the ceiling: {:.1}%", ratio * 100.0);
+        }
     });
 }
 
@@ -129,53 +144,40 @@ async fn connect(address: SocketAddr) -> hyper::client::conn::http1::SendRequest
     sender
 }
 
-fn request(
-    address: SocketAddr,
-    path: &str,
-    authorization: &str,
-    body: Bytes,
-) -> Request<Full<Bytes>> {
-    Request::post(path)
+fn request(address: SocketAddr, scenario: &Scenario) -> Request<Full<Bytes>> {
+    Request::builder()
+        .method(scenario.method)
+        .uri(scenario.path)
         .header("host", address.to_string())
         .header("content-type", "application/json")
-        .header("authorization", authorization)
-        .body(Full::new(body))
+        .header("authorization", &*scenario.authorization)
+        .body(Full::new(scenario.body.clone()))
         .unwrap()
 }
 
-async fn one(address: SocketAddr, path: &str, authorization: &str, body: Bytes) -> Bytes {
+async fn one(address: SocketAddr, scenario: &Scenario) -> Bytes {
     let mut sender = connect(address).await;
     let response = sender
-        .send_request(request(address, path, authorization, body))
+        .send_request(request(address, scenario))
         .await
         .unwrap();
     response.into_body().collect().await.unwrap().to_bytes()
 }
 
 /// `connections` keep-alive connections, each sending the request again as soon as the answer is read.
-async fn load(
-    address: SocketAddr,
-    path: &str,
-    authorization: &str,
-    body: Bytes,
-    connections: usize,
-    seconds: u64,
-) -> Run {
+async fn load(address: SocketAddr, scenario: &Scenario, connections: usize, seconds: u64) -> Run {
     let deadline = Instant::now() + Duration::from_secs(seconds);
-    let path: Arc<str> = path.into();
-    let authorization: Arc<str> = authorization.into();
     let started = Instant::now();
     let tasks: Vec<_> = (0..connections)
         .map(|_| {
-            let (path, authorization, body) =
-                (Arc::clone(&path), Arc::clone(&authorization), body.clone());
+            let scenario = scenario.clone();
             tokio::spawn(async move {
                 let mut sender = connect(address).await;
                 let mut latency = Histogram::<u64>::new(3).unwrap();
                 while Instant::now() < deadline {
                     let sent = Instant::now();
                     let response = sender
-                        .send_request(request(address, &path, &authorization, body.clone()))
+                        .send_request(request(address, &scenario))
                         .await
                         .unwrap();
                     assert!(response.status().is_success());

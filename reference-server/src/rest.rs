@@ -252,14 +252,21 @@ async fn handle(
 /// The result's value as the body, or its first error as a status and `{"error": message}`.
 fn from_outcome(route: &Route, outcome: pipeline::Outcome) -> Response {
     let faults = route.shared.faults();
-    let data = outcome.response.data.as_ref().map(|data| data.to_value());
-    let value = data
+    // The operation selects the one field: its value's text is the body, copied as the executor wrote it.
+    let value = outcome
+        .response
+        .data
         .as_ref()
-        .and_then(|data| data.get(route.field.field_name))
-        .filter(|v| !v.is_null());
+        .and_then(|data| data.only_field(route.field.field_name))
+        .filter(|value| *value != b"null");
     match (outcome.response.errors.first(), value) {
         (None, Some(value)) => {
-            let mut response = (StatusCode::OK, axum::Json(value.clone())).into_response();
+            let mut response = (
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "application/json")],
+                value.to_vec(),
+            )
+                .into_response();
             rate_limit_headers(&mut response, outcome.rate_limit, faults);
             response
         }

@@ -75,6 +75,20 @@ impl Data {
         serde_json::from_slice(self.as_bytes()).unwrap_or(JsonValue::Null)
     }
 
+    /// The JSON text of the value of `key` when the data is an object of that one key (a REST transport answers
+    /// with a root field's value without parsing the data); `None` for any other shape.
+    pub fn only_field(&self, key: &str) -> Option<&[u8]> {
+        let value = self
+            .as_bytes()
+            .strip_prefix(b"{\"")?
+            .strip_prefix(key.as_bytes())?
+            .strip_prefix(b"\":")?
+            .strip_suffix(b"}")?;
+        // `{"a":1,"b":2}` would leave `1,"b":2`: only one whole JSON value will do.
+        serde_json::from_slice::<serde::de::IgnoredAny>(value).ok()?;
+        Some(value)
+    }
+
     /// The body of a response with this data and no errors, `{"data":...}`, in the data's own buffer.
     pub fn into_body(self) -> Vec<u8> {
         let mut body = self.buffer;
@@ -213,5 +227,32 @@ impl Serialize for Response {
             map.serialize_entry("data", data)?;
         }
         map.end()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data(text: &str) -> Data {
+        Data::from_value(&serde_json::from_str(text).unwrap())
+    }
+
+    #[test]
+    fn only_field_is_the_value_of_the_one_key() {
+        let members = data(r#"{"members":{"members":[{"id":"a"}],"paging":{"next":null}}}"#);
+        assert_eq!(
+            members.only_field("members"),
+            Some(&br#"{"members":[{"id":"a"}],"paging":{"next":null}}"#[..])
+        );
+        assert_eq!(data(r#"{"m":null}"#).only_field("m"), Some(&b"null"[..]));
+    }
+
+    #[test]
+    fn only_field_refuses_other_shapes() {
+        assert_eq!(data(r#"{"a":1,"b":2}"#).only_field("a"), None);
+        assert_eq!(data(r#"{"ab":1}"#).only_field("a"), None);
+        assert_eq!(data(r#"{"b":1}"#).only_field("a"), None);
+        assert_eq!(Data::null().only_field("a"), None);
     }
 }

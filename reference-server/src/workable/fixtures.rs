@@ -3,6 +3,7 @@
 //! account (account token with both scopes, account token with `r_jobs` only, OAuth token).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use super::schema::{
     CollaborationDepartment, CollaborationRole, CollaborationRule, HrisRole, Member, MemberRole,
@@ -143,14 +144,12 @@ fn account(rng: &mut Rng, subdomain: &str, hris_active: bool, size: usize) -> Ac
             let job_shortcodes = (0..rng.below(3))
                 .map(|_| format!("J{:04X}", rng.below(8)))
                 .collect();
-            (
-                id,
-                MemberRecord {
-                    member,
-                    rules,
-                    job_shortcodes,
-                },
-            )
+            let record = MemberRecord {
+                member,
+                rules,
+                job_shortcodes,
+            };
+            (id, Arc::new(record))
         })
         .collect();
     Account {

@@ -29,7 +29,7 @@ pub struct Resolvers {
 
 impl Resolvers {
     /// The account named by the request, if it exists and the token belongs to it.
-    fn account(&self, subdomain: &str) -> FieldResult<super::store::Account> {
+    fn account(&self, subdomain: &str) -> FieldResult<Arc<super::store::Account>> {
         let account = self.store.account(subdomain)?;
         let token = self
             .store
@@ -56,7 +56,7 @@ impl super::schema::QueryResolvers for Resolvers {
             _ => 50,
         };
         let status = args.status.value().copied().unwrap_or(MemberStatus::Active);
-        let matches = |m: &&MemberRecord| {
+        let matches = |m: &&Arc<MemberRecord>| {
             let member = &m.member;
             let active = member.active != Some(false);
             let status_ok = match status {
@@ -84,11 +84,10 @@ impl super::schema::QueryResolvers for Resolvers {
                     .value()
                     .is_none_or(|max| member.id.as_str() <= max.as_str())
         };
-        let selected: Vec<MemberRecord> =
-            account.members.values().filter(matches).cloned().collect();
-        let page: Vec<MemberRecord> = selected.iter().take(limit).cloned().collect();
+        let mut selected = account.members.values().filter(matches);
+        let page: Vec<Arc<MemberRecord>> = selected.by_ref().take(limit).cloned().collect();
         let skip = usize::from(self.faults.is_active(Fault::PagingNextSkipsMember));
-        let next = selected.get(limit + skip).map(|first_of_next| {
+        let next = selected.nth(skip).map(|first_of_next| {
             let mut query = runtime::url::form_urlencoded::Serializer::new(String::new());
             query.append_pair("limit", &limit.to_string());
             query.append_pair("since_id", &first_of_next.member.id);
@@ -122,7 +121,10 @@ impl super::schema::QueryResolvers for Resolvers {
 }
 
 impl super::schema::MutationResolvers for Resolvers {
-    async fn update_member(&self, args: MutationUpdateMemberArgs) -> FieldResult<MemberRecord> {
+    async fn update_member(
+        &self,
+        args: MutationUpdateMemberArgs,
+    ) -> FieldResult<Arc<MemberRecord>> {
         self.account(&args.subdomain)?;
         let leniency = Leniency {
             last_admin: self.faults.is_active(Fault::LastAdminDemotable),
@@ -143,7 +145,7 @@ impl super::schema::MutationResolvers for Resolvers {
 }
 
 impl super::schema::MembersPageResolvers for Resolvers {
-    async fn members(&self, parent: &PageRecord) -> FieldResult<Vec<MemberRecord>> {
+    async fn members(&self, parent: &PageRecord) -> FieldResult<Vec<Arc<MemberRecord>>> {
         Ok(parent.members.clone())
     }
 
@@ -155,7 +157,10 @@ impl super::schema::MembersPageResolvers for Resolvers {
 }
 
 impl super::schema::MemberResolvers for Resolvers {
-    async fn collaboration_rules(&self, parent: &MemberRecord) -> FieldResult<Vec<RuleRecord>> {
+    async fn collaboration_rules(
+        &self,
+        parent: &Arc<MemberRecord>,
+    ) -> FieldResult<Vec<RuleRecord>> {
         Ok(parent.rules.clone())
     }
 }

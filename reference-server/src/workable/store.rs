@@ -3,7 +3,7 @@
 //! concurrent updates of different members cannot together break an invariant (two admins demoting each other).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{Mutex, RwLock};
+use std::sync::{Arc, Mutex, RwLock};
 
 use runtime::exec::ObjectData;
 use runtime::{ErrorCode, FieldError, FieldResult, MaybeAbsent};
@@ -22,7 +22,7 @@ pub struct MemberRecord {
     pub job_shortcodes: Vec<String>,
 }
 
-impl ObjectData<Member> for MemberRecord {
+impl ObjectData<Member> for Arc<MemberRecord> {
     fn data(&self) -> &Member {
         &self.member
     }
@@ -46,7 +46,7 @@ impl ObjectData<CollaborationRule> for RuleRecord {
 #[derive(Debug, Clone, PartialEq)]
 pub struct PageRecord {
     pub page: MembersPage,
-    pub members: Vec<MemberRecord>,
+    pub members: Vec<Arc<MemberRecord>>,
     /// The URL of the next page, while more members remain.
     pub next: Option<String>,
 }
@@ -57,13 +57,14 @@ impl ObjectData<MembersPage> for PageRecord {
     }
 }
 
-/// An account (a subdomain) and its members, by id (ids sort in listing order).
+/// An account (a subdomain) and its members, by id (ids sort in listing order). Members are shared: a read takes
+/// the account without copying them, and an update copies the account's map and the one member it changes.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Account {
     pub subdomain: String,
     /// Whether the HRIS application (Workable HR) is activated.
     pub hris_active: bool,
-    pub members: BTreeMap<String, MemberRecord>,
+    pub members: BTreeMap<String, Arc<MemberRecord>>,
     /// Department ids and names, for collaboration rules.
     pub departments: BTreeMap<String, String>,
 }
@@ -82,7 +83,7 @@ pub struct Token {
 
 #[derive(Debug)]
 pub struct Store {
-    accounts: RwLock<BTreeMap<String, Account>>,
+    accounts: RwLock<BTreeMap<String, Arc<Account>>>,
     pub tokens: Vec<Token>,
     /// Members whose update is under way: a second PUT of one of them is refused.
     in_progress: Mutex<BTreeSet<(String, String)>>,
@@ -108,7 +109,7 @@ impl Store {
     pub fn new(accounts: Vec<Account>, tokens: Vec<Token>) -> Self {
         let accounts = accounts
             .into_iter()
-            .map(|a| (a.subdomain.clone(), a))
+            .map(|a| (a.subdomain.clone(), Arc::new(a)))
             .collect();
         Store {
             accounts: RwLock::new(accounts),
@@ -121,8 +122,8 @@ impl Store {
         self.tokens.iter().find(|t| t.token == token)
     }
 
-    /// A copy of an account, or `NotFound`.
-    pub fn account(&self, subdomain: &str) -> FieldResult<Account> {
+    /// An account as it is now, or `NotFound`.
+    pub fn account(&self, subdomain: &str) -> FieldResult<Arc<Account>> {
         let accounts = self.accounts.read().unwrap_or_else(|e| e.into_inner());
         accounts
             .get(subdomain)
@@ -155,16 +156,17 @@ impl Store {
         id: &str,
         update: Update,
         leniency: Leniency,
-    ) -> FieldResult<MemberRecord> {
+    ) -> FieldResult<Arc<MemberRecord>> {
         let mut accounts = self.accounts.write().unwrap_or_else(|e| e.into_inner());
         let account = accounts
             .get_mut(subdomain)
             .ok_or_else(|| FieldError::not_found(format!("Account `{subdomain}` not found")))?;
-        let current = account
-            .members
-            .get(id)
-            .ok_or_else(|| FieldError::not_found(format!("Member `{id}` not found")))?
-            .clone();
+        let current = Arc::clone(
+            account
+                .members
+                .get(id)
+                .ok_or_else(|| FieldError::not_found(format!("Member `{id}` not found")))?,
+        );
         let hris_role = match (&update.hris_role, account.hris_active) {
             (MaybeAbsent::Value(role), true) => Some(*role),
             (_, true) => {
@@ -176,7 +178,9 @@ impl Store {
             (_, false) => current.member.hris_role,
         };
         check_roles(account, &current.member, update.role, hris_role, leniency)?;
-        let member = account.members.get_mut(id).expect("looked up above");
+        // Readers holding the account keep the version they read.
+        let account = Arc::make_mut(account);
+        let member = Arc::make_mut(account.members.get_mut(id).expect("looked up above"));
         member.member.role = update.role;
         member.member.hris_role = hris_role;
         if let MaybeAbsent::Value(rules) = update.collaboration_rules {
@@ -188,7 +192,7 @@ impl Store {
         } else {
             member.rules.clear();
         }
-        Ok(account.members[id].clone())
+        Ok(Arc::clone(&account.members[id]))
     }
 }
 
