@@ -46,6 +46,7 @@ fn main() {
                 maximum: 2500,
             }),
             rate_limit: None,
+            origin: None,
         },
     };
     let fast = |_: u32| futures::executor::block_on(Arc::clone(&api).execute(request()));
@@ -91,6 +92,7 @@ fn main() {
                 variables: Default::default(),
                 authorization: Some(authorization.clone()),
                 read_only: false,
+                origin: None,
             };
             let outcome = pipeline::run(&dyn_api, &shared, request).await.unwrap();
             render::to_bytes(&*dyn_api, &outcome.response, true)

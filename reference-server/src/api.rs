@@ -48,13 +48,16 @@ pub enum AuthFailure {
     Invalid,
 }
 
-/// The request's measurements, for the fields that report them (`complexityInfo`, `rateLimit`).
-#[derive(Debug, Clone, PartialEq)]
+/// What the request measured and where it came in, for the fields that report them (`complexityInfo`,
+/// `rateLimit`, links such as `paging.next`).
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct RequestMeta {
     /// The operation's complexity score and the schema's maximum, when the schema declares `@complexity`.
     pub complexity: Option<ComplexityInfo>,
     /// The caller's quota after this request was counted, when the schema declares `@rateLimit`.
     pub rate_limit: Option<RateLimitInfo>,
+    /// `http://host[:port]` as the client addressed the server (its `Host` header), for absolute links.
+    pub origin: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -108,6 +108,7 @@ pub async fn handle(
         variables,
         authorization,
         read_only: method == Method::GET,
+        origin: crate::rest::origin(&headers),
     };
     match pipeline::run(&endpoint.api, &endpoint.shared, request).await {
         Ok(outcome) => {

@@ -51,6 +51,8 @@ pub struct GraphqlRequest {
     pub authorization: Option<String>,
     /// GET may only run queries.
     pub read_only: bool,
+    /// `http://host[:port]` as the client addressed the server, for absolute links in responses.
+    pub origin: Option<String>,
 }
 
 /// A GraphQL response, and the caller's quota when one was counted (for APIs that report it in headers).
@@ -168,8 +170,8 @@ pub fn admit(
         }
     };
     let mut meta = RequestMeta {
-        complexity: None,
-        rate_limit: None,
+        origin: request.origin,
+        ..RequestMeta::default()
     };
     if !principal.is_anonymous()
         && let Some((limit, window)) = shared

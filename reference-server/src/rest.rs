@@ -101,6 +101,21 @@ pub fn routes(api: Arc<dyn GraphqlApi>, shared: Arc<Shared>) -> Router {
     )
 }
 
+/// `http://host[:port]` from the `Host` header, when it is a valid authority (the server speaks plain HTTP; a proxy
+/// that terminates TLS says so in `X-Forwarded-Proto`).
+pub fn origin(headers: &HeaderMap) -> Option<String> {
+    let host = headers.get(header::HOST)?.to_str().ok()?;
+    let authority: axum::http::uri::Authority = host.parse().ok()?;
+    let scheme = match headers
+        .get("x-forwarded-proto")
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(proto) if proto.eq_ignore_ascii_case("https") => "https",
+        _ => "http",
+    };
+    Some(format!("{scheme}://{authority}"))
+}
+
 /// A method the path does not serve: 405 with `Allow` and the API's error body (axum's own 405 has no body).
 fn method_not_allowed(allowed: &str) -> Response {
     let mut response = (
@@ -227,6 +242,7 @@ async fn handle(
         variables,
         authorization,
         read_only: false,
+        origin: origin(&headers),
     };
     // Credentials, quota and scopes first, then the request's own errors: a caller hears 401, 429 and 403 before
     // 400, and a malformed request still counts against the quota.

@@ -42,6 +42,7 @@ fn meta() -> RequestMeta {
             reset_at: "2018-09-12T18:00:00Z".parse().unwrap(),
             cost: 1,
         }),
+        origin: None,
     }
 }
 

@@ -105,6 +105,7 @@ impl WorkableApi {
                 principal: request.principal,
                 faults: self.faults.clone(),
                 path: schema::RULES.path,
+                origin: request.meta.origin.clone(),
             };
             let operation_name = request.operation_name.as_deref();
             let (prepared, variables) = (&request.prepared, &request.variables);

@@ -25,6 +25,8 @@ pub struct Resolvers {
     pub faults: Faults,
     /// The route prefix of `paging.next` links.
     pub path: &'static str,
+    /// `http://host[:port]` the client addressed: `paging.next` is a whole URL, as the document's.
+    pub origin: Option<String>,
 }
 
 impl Resolvers {
@@ -106,7 +108,8 @@ impl super::schema::QueryResolvers for Resolvers {
             }
             query.append_pair("status", status.as_str());
             format!(
-                "{}/spi/v3/accounts/{}/members?{}",
+                "{}{}/spi/v3/accounts/{}/members?{}",
+                self.origin.as_deref().unwrap_or(""),
                 self.path,
                 account.subdomain,
                 query.finish()

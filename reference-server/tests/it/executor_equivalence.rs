@@ -41,6 +41,7 @@ fn meta() -> RequestMeta {
             reset_at: "2026-01-02T03:04:05Z".parse().unwrap(),
             cost: 1,
         }),
+        origin: None,
     }
 }
 
