@@ -89,18 +89,56 @@ fn set<T>(target: &mut T, change: Option<T>) {
     }
 }
 
+/// The checked name and lead of a new department or location (its email must be valid too).
+fn new_unit(
+    store: &Store,
+    mutation: &str,
+    name: &MaybeAbsent<String>,
+    email: &MaybeAbsent<String>,
+    lead: &MaybeAbsent<Id>,
+) -> FieldResult<(String, Option<u32>)> {
+    let name = required_text(mutation, "name", name.value().map(String::as_str))?;
+    check_email(mutation, "email", email.value().map(String::as_str))?;
+    let lead = reference(lead, false, "Employee", |id| {
+        store.employees.contains_key(&id)
+    })?;
+    Ok((name, lead.flatten()))
+}
+
+/// A name, email and lead change of a department or location ([`update`]'s shape), checked.
+type UnitChanges = (Option<String>, Option<Option<String>>, Option<Option<u32>>);
+
+fn unit_changes(
+    store: &Store,
+    mutation: &str,
+    name: &MaybeAbsent<String>,
+    email: &MaybeAbsent<String>,
+    lead: &MaybeAbsent<Id>,
+) -> FieldResult<UnitChanges> {
+    let name = match update(name, false) {
+        None => None,
+        Some(name) => Some(required_text(mutation, "name", name.as_deref())?),
+    };
+    let email = update(email, false);
+    check_email(mutation, "email", email.as_ref().and_then(|e| e.as_deref()))?;
+    let lead = reference(lead, false, "Employee", |id| {
+        store.employees.contains_key(&id)
+    })?;
+    Ok((name, email, lead))
+}
+
 pub fn add_department(
     store: &mut Store,
     input: &schema::AddDepartmentInput,
     now: DateTime<Utc>,
 ) -> FieldResult<Arc<DepartmentRecord>> {
-    const M: &str = "addDepartment";
-    let name = required_text(M, "name", input.name.value().map(String::as_str))?;
-    check_email(M, "email", input.email.value().map(String::as_str))?;
-    let lead = reference(&input.department_lead, false, "Employee", |id| {
-        store.employees.contains_key(&id)
-    })?
-    .flatten();
+    let (name, lead) = new_unit(
+        store,
+        "addDepartment",
+        &input.name,
+        &input.email,
+        &input.department_lead,
+    )?;
     let id = store.next_department_id;
     let record = Arc::new(DepartmentRecord {
         data: schema::Department {
@@ -124,19 +162,16 @@ pub fn update_department(
     input: &schema::UpdateDepartmentInput,
     now: DateTime<Utc>,
 ) -> FieldResult<Arc<DepartmentRecord>> {
-    const M: &str = "updateDepartment";
     let id = existing(&input.id, "Department", |id| {
         store.departments.contains_key(&id)
     })?;
-    let name = match update(&input.name, false) {
-        None => None,
-        Some(name) => Some(required_text(M, "name", name.as_deref())?),
-    };
-    let email = update(&input.email, false);
-    check_email(M, "email", email.as_ref().and_then(|e| e.as_deref()))?;
-    let lead = reference(&input.department_lead, false, "Employee", |id| {
-        store.employees.contains_key(&id)
-    })?;
+    let (name, email, lead) = unit_changes(
+        store,
+        "updateDepartment",
+        &input.name,
+        &input.email,
+        &input.department_lead,
+    )?;
     let Some(department) = store.departments.get_mut(&id) else {
         return Err(not_found("Department", id));
     };
@@ -177,13 +212,13 @@ pub fn add_location(
     input: &schema::AddLocationInput,
     now: DateTime<Utc>,
 ) -> FieldResult<Arc<LocationRecord>> {
-    const M: &str = "addLocation";
-    let name = required_text(M, "name", input.name.value().map(String::as_str))?;
-    check_email(M, "email", input.email.value().map(String::as_str))?;
-    let lead = reference(&input.location_lead, false, "Employee", |id| {
-        store.employees.contains_key(&id)
-    })?
-    .flatten();
+    let (name, lead) = new_unit(
+        store,
+        "addLocation",
+        &input.name,
+        &input.email,
+        &input.location_lead,
+    )?;
     let id = store.next_location_id;
     let record = Arc::new(LocationRecord {
         data: schema::Location {
@@ -208,19 +243,16 @@ pub fn update_location(
     input: &schema::UpdateLocationInput,
     now: DateTime<Utc>,
 ) -> FieldResult<Arc<LocationRecord>> {
-    const M: &str = "updateLocation";
     let id = existing(&input.id, "Location", |id| {
         store.locations.contains_key(&id)
     })?;
-    let name = match update(&input.name, false) {
-        None => None,
-        Some(name) => Some(required_text(M, "name", name.as_deref())?),
-    };
-    let email = update(&input.email, false);
-    check_email(M, "email", email.as_ref().and_then(|e| e.as_deref()))?;
-    let lead = reference(&input.location_lead, false, "Employee", |id| {
-        store.employees.contains_key(&id)
-    })?;
+    let (name, email, lead) = unit_changes(
+        store,
+        "updateLocation",
+        &input.name,
+        &input.email,
+        &input.location_lead,
+    )?;
     let Some(location) = store.locations.get_mut(&id) else {
         return Err(not_found("Location", id));
     };
