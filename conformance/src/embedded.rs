@@ -30,10 +30,10 @@ pub fn quota_overrides(api: &str) -> Vec<QuotaOverride> {
         window_seconds: QUOTA_WINDOW_SECONDS,
     }];
     if let Some(rules) = generated::APIS.iter().find(|r| r.name == api) {
-        for quota in rules.rate_limits {
-            for kind in quota.token_kinds {
+        for quota in rules.rate_limits.iter() {
+            for kind in quota.token_kinds.iter() {
                 overrides.push(QuotaOverride {
-                    token_kind: Some((*kind).to_owned()),
+                    token_kind: Some(kind.to_string()),
                     limit: (quota.limit * 2 / 5).max(4),
                     window_seconds: QUOTA_WINDOW_SECONDS,
                 });
@@ -68,7 +68,7 @@ impl Embedded {
         seed: u64,
         faults: &[Fault],
     ) -> Result<Self, EmbeddedError> {
-        let apis: Vec<&str> = generated::APIS.iter().map(|r| r.name).collect();
+        let apis: Vec<&str> = generated::APIS.iter().map(|r| &*r.name).collect();
         let main = ServerConfig {
             rate_limits: apis
                 .iter()

@@ -41,7 +41,7 @@ impl Reply {
             status: response.status,
             body,
         };
-        if let Some(status) = rules.error_format.and_then(|f| f.http_status)
+        if let Some(status) = rules.error_format.as_ref().and_then(|f| f.http_status)
             && reply.status != status
             && !reply.is_rate_limited(rules)
         {
@@ -136,7 +136,7 @@ impl Reply {
 
 /// The code of one error entry, where the API's format puts it.
 pub fn error_code(error: &Value, rules: &ApiRules) -> Option<String> {
-    let style = rules.error_format.map(|f| f.style);
+    let style = rules.error_format.as_ref().map(|f| f.style);
     let code = match style {
         Some(ErrorStyle::ErrorCodeField) => error.get("errorCode"),
         _ => error.get("extensions").and_then(|x| x.get("code")),
@@ -145,7 +145,7 @@ pub fn error_code(error: &Value, rules: &ApiRules) -> Option<String> {
 }
 
 /// The documented code of a rate-limit refusal, when it is a GraphQL error.
-pub fn rate_limit_code(rules: &ApiRules) -> Option<&'static str> {
+pub fn rate_limit_code(rules: &ApiRules) -> Option<&str> {
     if !rules
         .rate_limits
         .iter()
@@ -153,8 +153,8 @@ pub fn rate_limit_code(rules: &ApiRules) -> Option<&'static str> {
     {
         return None;
     }
-    rules.error_format.and_then(|f| {
-        f.codes.iter().copied().find(|c| {
+    rules.error_format.as_ref().and_then(|f| {
+        f.codes.iter().map(|c| &**c).find(|c: &&str| {
             c.to_ascii_lowercase()
                 .replace(['_', '-'], "")
                 .contains("ratelimit")
@@ -163,7 +163,7 @@ pub fn rate_limit_code(rules: &ApiRules) -> Option<&'static str> {
 }
 
 /// The documented code of a credential refusal.
-pub fn authentication_code(rules: &ApiRules) -> Option<&'static str> {
+pub fn authentication_code(rules: &ApiRules) -> Option<&str> {
     find_code(
         rules,
         &["authentication", "unauthenticated", "unauthorized"],
@@ -171,7 +171,7 @@ pub fn authentication_code(rules: &ApiRules) -> Option<&'static str> {
 }
 
 /// The documented code of a malformed or invalid request.
-pub fn validation_code(rules: &ApiRules) -> Option<&'static str> {
+pub fn validation_code(rules: &ApiRules) -> Option<&str> {
     find_code(
         rules,
         &["validation", "graphql_validation_failed", "bad_user_input"],
@@ -179,13 +179,13 @@ pub fn validation_code(rules: &ApiRules) -> Option<&'static str> {
 }
 
 /// The documented code of an unknown object.
-pub fn not_found_code(rules: &ApiRules) -> Option<&'static str> {
+pub fn not_found_code(rules: &ApiRules) -> Option<&str> {
     find_code(rules, &["notfound", "not_found"])
 }
 
-fn find_code(rules: &ApiRules, names: &[&str]) -> Option<&'static str> {
-    rules.error_format.and_then(|f| {
-        f.codes.iter().copied().find(|c| {
+fn find_code<'r>(rules: &'r ApiRules, names: &[&str]) -> Option<&'r str> {
+    rules.error_format.as_ref().and_then(|f| {
+        f.codes.iter().map(|c| &**c).find(|c: &&str| {
             let c = c.to_ascii_lowercase();
             names.iter().any(|n| c == *n)
         })

@@ -239,7 +239,7 @@ impl Context<'_> {
     pub fn runner(&self, cases: u32) -> TestRunner {
         let persistence = self.settings.regressions.as_ref().map(|dir| {
             let path = dir
-                .join(self.rules.name)
+                .join(&*self.rules.name)
                 .join(format!("{}-{}.txt", self.property.id, self.property.name));
             let path: &'static str = Box::leak(path.display().to_string().into_boxed_str());
             Box::new(FileFailurePersistence::Direct(path))

@@ -40,12 +40,15 @@ impl Call {
 
     /// The HTTP method of the binding (GET when the field has none, which callers avoid).
     pub fn method(&self) -> HttpMethod {
-        self.field.rest.map_or(HttpMethod::Get, |b| b.method)
+        self.field
+            .rest
+            .as_ref()
+            .map_or(HttpMethod::Get, |b| b.method)
     }
 
     /// The request, under `base` (the REST prefix, e.g. `http://host/workable`).
     pub fn request(&self, base: &str, credential: Option<&Credential>) -> Request {
-        let Some(binding) = self.field.rest else {
+        let Some(binding) = &self.field.rest else {
             return Request {
                 method: "GET".to_owned(),
                 url: base.to_owned(),
@@ -53,11 +56,11 @@ impl Call {
                 body: None,
             };
         };
-        let mut path = binding.path.to_owned();
+        let mut path = binding.path.to_string();
         let mut query: Vec<(String, String)> = Vec::new();
         let mut body = Map::new();
-        for param in binding.params {
-            let Some(value) = self.args.get(param.argument) else {
+        for param in binding.params.iter() {
+            let Some(value) = self.args.get(&*param.argument) else {
                 continue;
             };
             match param.location {
@@ -67,9 +70,9 @@ impl Call {
                         &encode_segment(&text(value)),
                     );
                 }
-                ParamLocation::Query => query.push((param.wire_name.to_owned(), text(value))),
+                ParamLocation::Query => query.push((param.wire_name.to_string(), text(value))),
                 ParamLocation::Body => {
-                    body.insert(param.wire_name.to_owned(), value.clone());
+                    body.insert(param.wire_name.to_string(), value.clone());
                 }
             }
         }
@@ -148,11 +151,11 @@ pub fn resolve(base: &str, link: &str) -> Option<String> {
 }
 
 /// The rules of every field with a `@rest` binding of this method.
-pub fn bound(rules: &ApiRules, method: HttpMethod) -> impl Iterator<Item = &'static FieldRules> {
+pub fn bound(rules: &ApiRules, method: HttpMethod) -> impl Iterator<Item = &FieldRules> {
     rules
         .fields
         .iter()
-        .filter(move |f| f.rest.is_some_and(|b| b.method == method))
+        .filter(move |f| f.rest.as_ref().is_some_and(|b| b.method == method))
 }
 
 /// Whether the API's own transport is REST.
@@ -161,14 +164,15 @@ pub fn is_rest(rules: &ApiRules) -> bool {
 }
 
 /// The path arguments of a field (those the credential's account fills).
-pub fn path_arguments(field: &FieldRules) -> Vec<&'static str> {
+pub fn path_arguments(field: &FieldRules) -> Vec<&str> {
     field
         .rest
+        .as_ref()
         .map(|b| {
             b.params
                 .iter()
                 .filter(|p| p.location == ParamLocation::Path)
-                .map(|p| p.argument)
+                .map(|p| &*p.argument)
                 .collect()
         })
         .unwrap_or_default()

@@ -85,7 +85,7 @@ pub fn rules_of(name: &str) -> Result<&'static ApiRules, RunError> {
             name: name.to_owned(),
             known: generated::APIS
                 .iter()
-                .map(|r| r.name)
+                .map(|r| &*r.name)
                 .collect::<Vec<_>>()
                 .join(", "),
         })
@@ -129,7 +129,7 @@ pub fn run(
                 .map_err(RunError::Embedded)?;
             let mut targets = embedded_targets(&client, &embedded, *server_seed, &mut notes)?;
             if !apis.is_empty() {
-                targets.retain(|t| apis.iter().any(|a| a == t.rules.name));
+                targets.retain(|t| apis.iter().any(|a| *a == t.rules.name));
                 notes.retain(|n| apis.iter().any(|a| n.starts_with(a.as_str())));
             }
             (targets, Some(embedded))
@@ -168,7 +168,7 @@ pub fn run(
 
     let mut plan = Vec::new();
     for target in &targets {
-        let sdl = public_sdl(target.rules.name).unwrap_or_default();
+        let sdl = public_sdl(&target.rules.name).unwrap_or_default();
         let schema = SchemaInfo::new(target.rules, sdl)?;
         let properties: Vec<_> = crate::properties::for_api(target.rules)
             .into_iter()
@@ -228,7 +228,7 @@ pub fn run(
             let before = client.requests_sent();
             let property_started = Instant::now();
             emit(&Event::PropertyStarted {
-                api: target.rules.name,
+                api: &target.rules.name,
                 id: property.id,
                 name: property.name,
                 planned_cases: property.cases(config.settings.cases),
@@ -265,7 +265,7 @@ pub fn run(
                 (property.run)(&cx)
             };
             let result = PropertyResult {
-                api: target.rules.name.to_owned(),
+                api: target.rules.name.to_string(),
                 id: property.id.to_owned(),
                 name: property.name.to_owned(),
                 statement: property.statement.to_owned(),
@@ -331,7 +331,7 @@ fn embedded_targets(
         .collect();
     let mut targets = Vec::new();
     for rules in generated::APIS.iter().copied() {
-        let Some((_, path)) = listed.iter().find(|(n, _)| n == rules.name) else {
+        let Some((_, path)) = listed.iter().find(|(n, _)| *n == rules.name) else {
             continue;
         };
         if !crate::properties::supported(rules) {
@@ -345,8 +345,8 @@ fn embedded_targets(
             rules,
             url: format!("{}{path}", embedded.base_url),
             quota_url: Some(format!("{}{path}", embedded.quota_base_url)),
-            quotas: crate::embedded::quota_overrides(rules.name),
-            credentials: credentials::fixtures(rules.name, seed),
+            quotas: crate::embedded::quota_overrides(&rules.name),
+            credentials: credentials::fixtures(&rules.name, seed),
             embedded: true,
         });
     }

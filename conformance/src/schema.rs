@@ -37,7 +37,7 @@ impl SchemaInfo {
     pub fn new(rules: &'static ApiRules, public_sdl: &str) -> Result<Self, SchemaError> {
         let schema = Schema::parse_and_validate(public_sdl, format!("{}.graphql", rules.name))
             .map_err(|e| SchemaError::Invalid {
-                api: rules.name.to_owned(),
+                api: rules.name.to_string(),
                 message: e.errors.to_string(),
             })?;
         Ok(SchemaInfo { schema, rules })

@@ -32,6 +32,22 @@ pub fn compile(paths: &[impl AsRef<std::path::Path>]) -> Result<(), Error> {
     Config::new().compile(paths)
 }
 
+/// Reads the rules of one schema (its directives of `schemas/rules.graphql`) into the runtime's typed rules table:
+/// the same value the generated `RULES` static holds. For tools that compare or inspect rules without generating
+/// code.
+///
+/// ```
+/// let sdl = r#"schema @api(name: "demo", title: "Demo", document: "demo.txt", transport: GRAPHQL, path: "/demo")
+///   { query: Query }
+/// type Query { items(first: Int, page: Int): [String!]! @paginated(style: LIGHTHOUSE, defaultPageSize: 10) }"#;
+/// let rules = generator::read_rules(&generator::Source::new("demo.graphql", sdl)).unwrap();
+/// assert_eq!(rules.name, "demo");
+/// assert_eq!(rules.field("Query", "items").unwrap().pagination.unwrap().default_page_size, Some(10));
+/// ```
+pub fn read_rules(source: &Source) -> Result<runtime::rules::ApiRules, Error> {
+    model::read_rules(source)
+}
+
 /// The name of a generated module: `@api(name:)` when the schema declares it, else the file stem in snake case.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Module(pub String);

@@ -152,7 +152,7 @@ pub(crate) struct Model {
     pub objects: Vec<Object>,
     pub abstracts: Vec<Abstract>,
     pub inputs: Vec<Input>,
-    pub rules: crate::rules::Rules,
+    pub rules: runtime::rules::ApiRules,
     kinds: HashMap<String, Kind>,
 }
 
@@ -164,11 +164,13 @@ impl Model {
             .map(|p| quote!(#p))
             .map_err(|e| Error::Config(format!("runtime path `{}`: {e}", config.runtime_path)))?;
         let mut problems = Vec::new();
-        let rules = crate::rules::read(&schema, &source.path, &mut problems);
-        let module = rules
-            .api_name
-            .clone()
-            .unwrap_or_else(|| file_module(&source.path));
+        let rules = crate::rules::read(
+            &schema,
+            &source.path,
+            &file_module(&source.path),
+            &mut problems,
+        );
+        let module = rules.name.to_string();
         let mut builder = Builder {
             config,
             schema: &schema,
@@ -176,7 +178,7 @@ impl Model {
             problems,
             path: &source.path,
         };
-        let mut model = builder.model(module, vocabulary)?;
+        let mut model = builder.model(module, vocabulary, rules)?;
         model.sdl = if with_vocabulary {
             format!("{RULE_VOCABULARY}\n{}", source.text)
         } else {
@@ -187,11 +189,10 @@ impl Model {
             || source.path.display().to_string(),
             |name| name.to_string_lossy().into_owned(),
         );
-        model.rules = rules;
         if !builder.problems.is_empty() {
-            return Err(Error::Schema {
-                problems: builder.problems,
-            });
+            let mut problems = builder.problems;
+            problems.sort_by_key(|p| (p.line, p.column));
+            return Err(Error::Schema { problems });
         }
         Ok(model)
     }
@@ -334,7 +335,12 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    fn model(&mut self, module: String, vocabulary: &Vocabulary) -> Result<Model, Error> {
+    fn model(
+        &mut self,
+        module: String,
+        vocabulary: &Vocabulary,
+        rules: runtime::rules::ApiRules,
+    ) -> Result<Model, Error> {
         let schema = self.schema;
         let mut top = Namespace::with_reserved(RESERVED);
         let mut kinds = HashMap::new();
@@ -413,7 +419,7 @@ impl Builder<'_> {
             objects: Vec::new(),
             abstracts: Vec::new(),
             inputs: Vec::new(),
-            rules: crate::rules::Rules::default(),
+            rules,
             kinds,
         };
         let boxed = recursive_input_fields(schema);
@@ -740,6 +746,24 @@ fn doc(description: &Option<Node<str>>, directives: &DirectiveList) -> Doc {
 
 /// Parses and validates a schema, adding the rule vocabulary unless the file declares it; every diagnostic becomes
 /// a [`Problem`].
+/// The rules table of one schema, every problem of its directives reported at once.
+pub(crate) fn read_rules(source: &Source) -> Result<runtime::rules::ApiRules, Error> {
+    let (schema, _) = parse(source)?;
+    let mut problems = Vec::new();
+    let rules = crate::rules::read(
+        &schema,
+        &source.path,
+        &file_module(&source.path),
+        &mut problems,
+    );
+    if problems.is_empty() {
+        Ok(rules)
+    } else {
+        problems.sort_by_key(|p| (p.line, p.column));
+        Err(Error::Schema { problems })
+    }
+}
+
 fn parse(source: &Source) -> Result<(Valid<Schema>, bool), Error> {
     // Parsed once; a file with syntax errors is parsed again by the builder, which reports them.
     let parsed = ast::Document::parse(&source.text, &source.path).ok();

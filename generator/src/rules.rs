@@ -1,101 +1,22 @@
-//! Reads the rule directives (`schemas/rules.graphql`) of a schema into the rules the emitter writes as a table,
-//! checking what validation cannot: that required roles and scopes are ones the API declares, that REST path
-//! segments are bound to arguments, that paginated fields take their style's page arguments.
+//! Reads the rule directives (`schemas/rules.graphql`) of a schema into the runtime's own rules types
+//! (`runtime::rules`), checking what validation cannot: that required roles and scopes are ones the API declares,
+//! that REST path segments are bound to arguments, that paginated fields take their style's page arguments, and that
+//! limits, windows, costs, page sizes and statuses are in range.
 
+use std::borrow::Cow;
 use std::path::Path;
 
 use apollo_compiler::ast::{Directive, Value};
-use apollo_compiler::schema::ExtendedType;
+use apollo_compiler::schema::{ExtendedType, FieldDefinition};
 use apollo_compiler::validation::Valid;
 use apollo_compiler::{Node, Schema};
+use runtime::rules::{
+    ApiRules, Auth, AuthScheme, Complexity, ErrorFormat, ErrorStyle, FieldRules, HttpMethod,
+    Invariant, InvariantEffect, List, OverMaxPolicy, Pagination, PaginationStyle, ParamLocation,
+    RateLimit, RateLimitExceeded, RateLimitReport, RestBinding, RestParam, Text, Transport,
+};
 
 use crate::Problem;
-
-#[derive(Debug, Default)]
-pub(crate) struct Rules {
-    pub api_name: Option<String>,
-    pub title: Option<String>,
-    pub document: Option<String>,
-    pub transport: Option<String>,
-    pub path: Option<String>,
-    pub auth: Option<Auth>,
-    pub error_format: Option<ErrorFormat>,
-    pub rate_limits: Vec<RateLimit>,
-    pub complexity: Option<i32>,
-    /// Sorted by (type, field).
-    pub fields: Vec<FieldRules>,
-}
-
-#[derive(Debug)]
-pub(crate) struct Auth {
-    pub scheme: String,
-    pub roles: Vec<String>,
-    pub scopes: Vec<String>,
-    pub token_kinds: Vec<String>,
-}
-
-#[derive(Debug)]
-pub(crate) struct ErrorFormat {
-    pub style: String,
-    pub codes: Vec<String>,
-    pub http_status: Option<i32>,
-}
-
-#[derive(Debug)]
-pub(crate) struct RateLimit {
-    pub limit: i32,
-    pub window_seconds: i32,
-    pub token_kinds: Vec<String>,
-    pub reported_by: String,
-    pub exceeded: String,
-}
-
-#[derive(Debug, Default)]
-pub(crate) struct FieldRules {
-    pub type_name: String,
-    pub field_name: String,
-    pub roles: Vec<String>,
-    pub scopes: Vec<String>,
-    pub public: bool,
-    pub pagination: Option<Pagination>,
-    pub cost: Option<i32>,
-    pub quota_field: bool,
-    pub complexity_field: bool,
-    pub rest: Option<Rest>,
-    pub invariants: Vec<Invariant>,
-}
-
-#[derive(Debug)]
-pub(crate) struct Pagination {
-    pub style: String,
-    pub max_page_size: Option<i32>,
-    pub default_page_size: Option<i32>,
-    pub page_size_required: bool,
-    pub over_max: String,
-}
-
-#[derive(Debug)]
-pub(crate) struct Rest {
-    pub method: String,
-    pub path: String,
-    pub params: Vec<RestParam>,
-}
-
-#[derive(Debug)]
-pub(crate) struct RestParam {
-    pub argument: String,
-    pub wire_name: String,
-    pub location: String,
-}
-
-#[derive(Debug)]
-pub(crate) struct Invariant {
-    pub name: String,
-    pub statement: String,
-    pub effect: String,
-    pub status: Option<i32>,
-    pub code: Option<String>,
-}
 
 /// The directives of the vocabulary that mark a field.
 const FIELD_DIRECTIVES: &[&str] = &[
@@ -110,75 +31,104 @@ const FIELD_DIRECTIVES: &[&str] = &[
     "invariant",
 ];
 
-pub(crate) fn read(schema: &Valid<Schema>, path: &Path, problems: &mut Vec<Problem>) -> Rules {
+/// The rules of a validated schema; `default_name` names the API when `@api` is absent.
+pub(crate) fn read(
+    schema: &Valid<Schema>,
+    path: &Path,
+    default_name: &str,
+    problems: &mut Vec<Problem>,
+) -> ApiRules {
     let mut reader = Reader {
         schema,
         path,
         problems,
     };
-    let mut rules = Rules::default();
     let on_schema = &schema.schema_definition.directives;
-    if let Some(api) = on_schema.get("api") {
-        rules.api_name = reader.string(api, "name");
-        rules.title = reader.string(api, "title");
-        rules.document = reader.string(api, "document");
-        rules.transport = reader.enum_value(api, "transport");
-        rules.path = reader.string(api, "path");
-    }
-    if let Some(auth) = on_schema.get("auth") {
-        rules.auth = Some(Auth {
-            scheme: reader.enum_value(auth, "scheme").unwrap_or_default(),
-            roles: reader.strings(auth, "roles"),
-            scopes: reader.strings(auth, "scopes"),
-            token_kinds: reader.strings(auth, "tokenKinds"),
-        });
-    }
-    if let Some(format) = on_schema.get("errorFormat") {
-        rules.error_format = Some(ErrorFormat {
-            style: reader.enum_value(format, "style").unwrap_or_default(),
-            codes: reader.strings(format, "codes"),
-            http_status: reader.int(format, "httpStatus"),
-        });
-    }
-    for limit in on_schema.get_all("rateLimit") {
-        let token_kinds = reader.strings(limit, "tokenKinds");
-        reader.check_declared(
-            limit,
-            "token kind",
-            &token_kinds,
-            rules.auth.as_ref().map(|a| &a.token_kinds),
-        );
-        rules.rate_limits.push(RateLimit {
-            limit: reader.int(limit, "limit").unwrap_or_default(),
-            window_seconds: reader.int(limit, "windowSeconds").unwrap_or_default(),
-            token_kinds,
-            reported_by: reader.enum_value(limit, "reportedBy").unwrap_or_default(),
-            exceeded: reader.enum_value(limit, "exceeded").unwrap_or_default(),
-        });
-    }
-    if let Some(complexity) = on_schema.get("complexity") {
-        rules.complexity = reader.int(complexity, "maximum");
-    }
+    let api = on_schema.get("api");
+    let name: Text = api
+        .and_then(|d| reader.string(d, "name"))
+        .unwrap_or_else(|| default_name.to_owned())
+        .into();
+    let auth = on_schema.get("auth").map(|d| Auth {
+        scheme: reader
+            .enum_value(d, "scheme", auth_scheme)
+            .unwrap_or(AuthScheme::BearerToken),
+        roles: reader.strings(d, "roles"),
+        scopes: reader.strings(d, "scopes"),
+        token_kinds: reader.strings(d, "tokenKinds"),
+    });
+    let error_format = on_schema.get("errorFormat").map(|d| ErrorFormat {
+        style: reader
+            .enum_value(d, "style", error_style)
+            .unwrap_or(ErrorStyle::MessageOnly),
+        codes: reader.strings(d, "codes"),
+        http_status: reader.status(d, "httpStatus"),
+    });
+    let rate_limits = on_schema
+        .get_all("rateLimit")
+        .map(|d| {
+            let token_kinds = reader.strings(d, "tokenKinds");
+            reader.check_declared(
+                d,
+                "token kind",
+                &token_kinds,
+                auth.as_ref().map(|a| &a.token_kinds),
+            );
+            RateLimit {
+                limit: reader.positive(d, "limit").unwrap_or(1),
+                window_seconds: reader.positive(d, "windowSeconds").unwrap_or(1),
+                token_kinds,
+                reported_by: reader
+                    .enum_value(d, "reportedBy", rate_limit_report)
+                    .unwrap_or(RateLimitReport::None),
+                exceeded: reader
+                    .enum_value(d, "exceeded", rate_limit_exceeded)
+                    .unwrap_or(RateLimitExceeded::GraphqlError),
+            }
+        })
+        .collect::<Vec<_>>();
+    let complexity = on_schema
+        .get("complexity")
+        .and_then(|d| reader.positive(d, "maximum"))
+        .map(|maximum| Complexity { maximum });
+    let mut fields = Vec::new();
     for (type_name, ty) in &schema.types {
         let ExtendedType::Object(object) = ty else {
             continue;
         };
         for field in object.fields.values() {
-            if !field
+            if field
                 .directives
                 .iter()
                 .any(|d| FIELD_DIRECTIVES.contains(&d.name.as_str()))
             {
-                continue;
+                fields.push(reader.field(type_name, field, auth.as_ref()));
             }
-            let field_rules = reader.field(type_name, field, &rules);
-            rules.fields.push(field_rules);
         }
     }
-    rules
-        .fields
-        .sort_by(|a, b| (&a.type_name, &a.field_name).cmp(&(&b.type_name, &b.field_name)));
-    rules
+    fields.sort_by(|a, b| (&a.type_name, &a.field_name).cmp(&(&b.type_name, &b.field_name)));
+    ApiRules {
+        title: api
+            .and_then(|d| reader.string(d, "title"))
+            .map_or_else(|| name.clone(), Text::from),
+        document: api
+            .and_then(|d| reader.string(d, "document"))
+            .unwrap_or_default()
+            .into(),
+        transport: api
+            .and_then(|d| reader.enum_value(d, "transport", transport))
+            .unwrap_or(Transport::Graphql),
+        path: api
+            .and_then(|d| reader.string(d, "path"))
+            .unwrap_or_else(|| "/graphql".to_owned())
+            .into(),
+        name,
+        auth,
+        error_format,
+        rate_limits: rate_limits.into(),
+        complexity,
+        fields: fields.into(),
+    }
 }
 
 struct Reader<'a> {
@@ -191,130 +141,162 @@ impl Reader<'_> {
     fn field(
         &mut self,
         type_name: &str,
-        field: &apollo_compiler::schema::FieldDefinition,
-        rules: &Rules,
+        field: &FieldDefinition,
+        auth: Option<&Auth>,
     ) -> FieldRules {
         let directives = &field.directives;
         let mut out = FieldRules {
-            type_name: type_name.to_owned(),
-            field_name: field.name.to_string(),
+            type_name: type_name.to_owned().into(),
+            field_name: field.name.to_string().into(),
+            roles: List::default(),
+            scopes: List::default(),
             public: directives.get("public").is_some(),
+            pagination: None,
+            cost: None,
             quota_field: directives.get("quotaField").is_some(),
             complexity_field: directives.get("complexityField").is_some(),
-            ..FieldRules::default()
+            rest: None,
+            invariants: List::default(),
         };
         if let Some(d) = directives.get("requiresRole") {
             out.roles = self.strings(d, "roles");
-            self.check_declared(d, "role", &out.roles, rules.auth.as_ref().map(|a| &a.roles));
+            self.check_declared(d, "role", &out.roles, auth.map(|a| &a.roles));
         }
         if let Some(d) = directives.get("requiresScope") {
             out.scopes = self.strings(d, "scopes");
-            self.check_declared(
-                d,
-                "scope",
-                &out.scopes,
-                rules.auth.as_ref().map(|a| &a.scopes),
-            );
+            self.check_declared(d, "scope", &out.scopes, auth.map(|a| &a.scopes));
         }
         if let Some(d) = directives.get("cost") {
-            out.cost = self.int(d, "weight");
+            out.cost = self.count(d, "weight", 0);
         }
         if let Some(d) = directives.get("paginated") {
-            let style = self.enum_value(d, "style").unwrap_or_default();
-            let wanted: &[&str] = match style.as_str() {
-                "RELAY" => &["first", "last", "after", "before"],
-                "LIGHTHOUSE" => &["first", "page"],
-                "ID_WINDOW" => &["limit", "since_id", "max_id"],
-                _ => &[],
-            };
-            let missing: Vec<&str> = wanted
+            out.pagination = self.pagination(type_name, field, d);
+        }
+        if let Some(d) = directives.get("rest") {
+            out.rest = self.rest(field, d);
+        }
+        out.invariants = directives
+            .get_all("invariant")
+            .map(|d| Invariant {
+                name: self.string(d, "name").unwrap_or_default().into(),
+                statement: self.string(d, "statement").unwrap_or_default().into(),
+                effect: self
+                    .enum_value(d, "effect", invariant_effect)
+                    .unwrap_or(InvariantEffect::Reject),
+                status: self.status(d, "status"),
+                code: self.string(d, "code").map(Text::from),
+            })
+            .collect::<Vec<_>>()
+            .into();
+        out
+    }
+
+    fn pagination(
+        &mut self,
+        type_name: &str,
+        field: &FieldDefinition,
+        d: &Node<Directive>,
+    ) -> Option<Pagination> {
+        let style = self.enum_value(d, "style", pagination_style)?;
+        let style_name = self
+            .value(d, "style")
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let wanted: &[&str] = match style {
+            PaginationStyle::Relay => &["first", "last", "after", "before"],
+            PaginationStyle::Lighthouse => &["first", "page"],
+            PaginationStyle::IdWindow => &["limit", "since_id", "max_id"],
+        };
+        let missing: Vec<&str> = wanted
+            .iter()
+            .copied()
+            .filter(|arg| field.argument_by_name(arg).is_none())
+            .collect();
+        if !missing.is_empty() {
+            self.problem(
+                d,
+                format!(
+                    "`{type_name}.{}` is paginated {style_name} but lacks argument(s) {}",
+                    field.name,
+                    missing.join(", ")
+                ),
+            );
+        }
+        let pagination = Pagination {
+            style,
+            max_page_size: self.positive(d, "maxPageSize"),
+            default_page_size: self.positive(d, "defaultPageSize"),
+            page_size_required: self.boolean(d, "pageSizeRequired").unwrap_or(false),
+            over_max: self
+                .enum_value(d, "overMax", over_max_policy)
+                .unwrap_or(OverMaxPolicy::Clamp),
+        };
+        if let (Some(default), Some(max)) = (pagination.default_page_size, pagination.max_page_size)
+            && default > max
+        {
+            self.problem(
+                d,
+                format!("`defaultPageSize` {default} is above `maxPageSize` {max}"),
+            );
+        }
+        Some(pagination)
+    }
+
+    fn rest(&mut self, field: &FieldDefinition, d: &Node<Directive>) -> Option<RestBinding> {
+        let method = self.enum_value(d, "method", http_method)?;
+        let path = self.string(d, "path").unwrap_or_default();
+        let default_location = if method == HttpMethod::Get {
+            ParamLocation::Query
+        } else {
+            ParamLocation::Body
+        };
+        let params: Vec<RestParam> = field
+            .arguments
+            .iter()
+            .map(|arg| {
+                let param = arg.directives.get("restParam");
+                RestParam {
+                    argument: arg.name.to_string().into(),
+                    wire_name: param
+                        .and_then(|p| self.string(p, "name"))
+                        .unwrap_or_else(|| arg.name.to_string())
+                        .into(),
+                    location: param
+                        .and_then(|p| self.enum_value(p, "in", param_location))
+                        .unwrap_or(default_location),
+                }
+            })
+            .collect();
+        for segment in path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+        {
+            if !params
                 .iter()
-                .copied()
-                .filter(|arg| field.argument_by_name(arg).is_none())
-                .collect();
-            if !missing.is_empty() {
+                .any(|p| p.location == ParamLocation::Path && p.wire_name == segment)
+            {
                 self.problem(
                     d,
                     format!(
-                        "`{type_name}.{}` is paginated {style} but lacks argument(s) {}",
-                        field.name,
-                        missing.join(", ")
+                        "path segment `{{{segment}}}` of `{}` is bound to no PATH argument",
+                        field.name
                     ),
                 );
             }
-            out.pagination = Some(Pagination {
-                style,
-                max_page_size: self.int(d, "maxPageSize"),
-                default_page_size: self.int(d, "defaultPageSize"),
-                page_size_required: self.boolean(d, "pageSizeRequired").unwrap_or(false),
-                over_max: self
-                    .enum_value(d, "overMax")
-                    .unwrap_or_else(|| "CLAMP".to_owned()),
-            });
         }
-        if let Some(d) = directives.get("rest") {
-            let method = self.enum_value(d, "method").unwrap_or_default();
-            let path = self.string(d, "path").unwrap_or_default();
-            let params: Vec<RestParam> = field
-                .arguments
-                .iter()
-                .map(|arg| {
-                    let param = arg.directives.get("restParam");
-                    let default_location = if method == "GET" { "QUERY" } else { "BODY" };
-                    RestParam {
-                        argument: arg.name.to_string(),
-                        wire_name: param
-                            .and_then(|p| self.string(p, "name"))
-                            .unwrap_or_else(|| arg.name.to_string()),
-                        location: param
-                            .and_then(|p| self.enum_value(p, "in"))
-                            .unwrap_or_else(|| default_location.to_owned()),
-                    }
-                })
-                .collect();
-            for segment in path
-                .split('/')
-                .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
-            {
-                if !params
-                    .iter()
-                    .any(|p| p.location == "PATH" && p.wire_name == segment)
-                {
-                    self.problem(
-                        d,
-                        format!(
-                            "path segment `{{{segment}}}` of `{}` is bound to no PATH argument",
-                            field.name
-                        ),
-                    );
-                }
-            }
-            out.rest = Some(Rest {
-                method,
-                path,
-                params,
-            });
-        }
-        for d in directives.get_all("invariant") {
-            out.invariants.push(Invariant {
-                effect: self
-                    .enum_value(d, "effect")
-                    .unwrap_or_else(|| "REJECT".to_owned()),
-                name: self.string(d, "name").unwrap_or_default(),
-                statement: self.string(d, "statement").unwrap_or_default(),
-                status: self.int(d, "status"),
-                code: self.string(d, "code"),
-            });
-        }
-        out
+        Some(RestBinding {
+            method,
+            path: path.into(),
+            params: params.into(),
+        })
     }
 
     fn check_declared(
         &mut self,
         d: &Node<Directive>,
         what: &str,
-        used: &[String],
-        declared: Option<&Vec<String>>,
+        used: &[Text],
+        declared: Option<&List<Text>>,
     ) {
         for name in used {
             if !declared.is_some_and(|declared| declared.contains(name)) {
@@ -352,17 +334,75 @@ impl Reader<'_> {
             .map(str::to_owned)
     }
 
-    fn enum_value(&self, d: &Node<Directive>, name: &str) -> Option<String> {
-        match self.value(d, name)? {
-            Value::Enum(e) => Some(e.to_string()),
-            _ => None,
+    /// An enum argument in the runtime's type; validation has checked the value is one the vocabulary declares,
+    /// so `None` from `convert` means the vocabulary and the runtime disagree, which is reported.
+    fn enum_value<T>(
+        &mut self,
+        d: &Node<Directive>,
+        name: &str,
+        convert: fn(&str) -> Option<T>,
+    ) -> Option<T> {
+        let Some(Value::Enum(value)) = self.value(d, name) else {
+            return None;
+        };
+        let value = value.to_string();
+        let converted = convert(&value);
+        if converted.is_none() {
+            self.problem(
+                d,
+                format!(
+                    "`{name}: {value}` of @{} has no meaning in the rules table",
+                    d.name
+                ),
+            );
+        }
+        converted
+    }
+
+    /// A count that must be at least 1 (a limit, a window, a page size, a maximum).
+    fn positive(&mut self, d: &Node<Directive>, name: &str) -> Option<u32> {
+        self.count(d, name, 1)
+    }
+
+    /// A count that must be at least `min`; a cost may be 0 (a free field), nothing may be negative.
+    fn count(&mut self, d: &Node<Directive>, name: &str, min: i32) -> Option<u32> {
+        let (number, value) = match self.value(d, name)? {
+            Value::Int(value) => (value.try_to_i32(), value.to_string()),
+            _ => return None,
+        };
+        match number {
+            Ok(n) if n >= min => Some(n as u32),
+            _ => {
+                self.problem(
+                    d,
+                    format!(
+                        "`{name}` of @{} must be at least {min}, not {value}",
+                        d.name
+                    ),
+                );
+                None
+            }
         }
     }
 
-    fn int(&self, d: &Node<Directive>, name: &str) -> Option<i32> {
-        match self.value(d, name)? {
-            Value::Int(i) => i.try_to_i32().ok(),
-            _ => None,
+    /// An HTTP status code (100 to 599).
+    fn status(&mut self, d: &Node<Directive>, name: &str) -> Option<u16> {
+        let (number, value) = match self.value(d, name)? {
+            Value::Int(value) => (value.try_to_i32(), value.to_string()),
+            _ => return None,
+        };
+        match number {
+            Ok(n @ 100..=599) => Some(n as u16),
+            _ => {
+                self.problem(
+                    d,
+                    format!(
+                        "`{name}` of @{} must be an HTTP status (100 to 599), not {value}",
+                        d.name
+                    ),
+                );
+                None
+            }
         }
     }
 
@@ -373,14 +413,106 @@ impl Reader<'_> {
         }
     }
 
-    fn strings(&self, d: &Node<Directive>, name: &str) -> Vec<String> {
-        match self.value(d, name) {
+    fn strings(&self, d: &Node<Directive>, name: &str) -> List<Text> {
+        let values: Vec<Text> = match self.value(d, name) {
             Some(Value::List(items)) => items
                 .iter()
-                .filter_map(|v| v.as_str().map(str::to_owned))
+                .filter_map(|v| v.as_str().map(|s| Cow::Owned(s.to_owned())))
                 .collect(),
-            Some(Value::String(s)) => vec![s.clone()],
+            Some(Value::String(s)) => vec![Cow::Owned(s.clone())],
             _ => Vec::new(),
-        }
+        };
+        values.into()
     }
+}
+
+// The vocabulary's enum values (`schemas/rules.graphql`) → the runtime's variants.
+
+fn transport(value: &str) -> Option<Transport> {
+    Some(match value {
+        "GRAPHQL" => Transport::Graphql,
+        "REST" => Transport::Rest,
+        _ => return None,
+    })
+}
+
+fn auth_scheme(value: &str) -> Option<AuthScheme> {
+    Some(match value {
+        "HTTP_BASIC" => AuthScheme::HttpBasic,
+        "BEARER_SESSION" => AuthScheme::BearerSession,
+        "BEARER_TOKEN" => AuthScheme::BearerToken,
+        _ => return None,
+    })
+}
+
+fn error_style(value: &str) -> Option<ErrorStyle> {
+    Some(match value {
+        "ERROR_CODE_FIELD" => ErrorStyle::ErrorCodeField,
+        "EXTENSIONS_CODE" => ErrorStyle::ExtensionsCode,
+        "HTTP_STATUS" => ErrorStyle::HttpStatus,
+        "MESSAGE_ONLY" => ErrorStyle::MessageOnly,
+        _ => return None,
+    })
+}
+
+fn rate_limit_report(value: &str) -> Option<RateLimitReport> {
+    Some(match value {
+        "QUOTA_FIELD" => RateLimitReport::QuotaField,
+        "HEADERS" => RateLimitReport::Headers,
+        "NONE" => RateLimitReport::None,
+        _ => return None,
+    })
+}
+
+fn rate_limit_exceeded(value: &str) -> Option<RateLimitExceeded> {
+    Some(match value {
+        "GRAPHQL_ERROR" => RateLimitExceeded::GraphqlError,
+        "HTTP_429" => RateLimitExceeded::Http429,
+        _ => return None,
+    })
+}
+
+fn pagination_style(value: &str) -> Option<PaginationStyle> {
+    Some(match value {
+        "RELAY" => PaginationStyle::Relay,
+        "LIGHTHOUSE" => PaginationStyle::Lighthouse,
+        "ID_WINDOW" => PaginationStyle::IdWindow,
+        _ => return None,
+    })
+}
+
+fn over_max_policy(value: &str) -> Option<OverMaxPolicy> {
+    Some(match value {
+        "CLAMP" => OverMaxPolicy::Clamp,
+        "REJECT" => OverMaxPolicy::Reject,
+        _ => return None,
+    })
+}
+
+fn http_method(value: &str) -> Option<HttpMethod> {
+    Some(match value {
+        "GET" => HttpMethod::Get,
+        "POST" => HttpMethod::Post,
+        "PUT" => HttpMethod::Put,
+        "PATCH" => HttpMethod::Patch,
+        "DELETE" => HttpMethod::Delete,
+        _ => return None,
+    })
+}
+
+fn param_location(value: &str) -> Option<ParamLocation> {
+    Some(match value {
+        "PATH" => ParamLocation::Path,
+        "QUERY" => ParamLocation::Query,
+        "BODY" => ParamLocation::Body,
+        _ => return None,
+    })
+}
+
+fn invariant_effect(value: &str) -> Option<InvariantEffect> {
+    Some(match value {
+        "REJECT" => InvariantEffect::Reject,
+        "IGNORE" => InvariantEffect::Ignore,
+        _ => return None,
+    })
 }

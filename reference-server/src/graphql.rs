@@ -63,8 +63,8 @@ pub async fn handle(
         && uri.query().is_none_or(|q| !q.contains("query="))
     {
         return Html(graphiql_page(
-            endpoint.api.rules().path,
-            endpoint.api.rules().title,
+            &endpoint.api.rules().path,
+            &endpoint.api.rules().title,
         ))
         .into_response();
     }

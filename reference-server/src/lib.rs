@@ -44,7 +44,7 @@ pub fn app(options: &Options) -> Router {
     for api in graphql_apis(options) {
         let rules = api.rules();
         let graphql_path = match rules.transport {
-            Transport::Graphql => rules.path.to_owned(),
+            Transport::Graphql => rules.path.to_string(),
             Transport::Rest => {
                 router = router.merge(rest::routes(Arc::clone(&api), Arc::clone(&shared)));
                 format!("{}/graphql", rules.path)
@@ -55,7 +55,7 @@ pub fn app(options: &Options) -> Router {
             "title": rules.title,
             "document": rules.document,
             "graphql": graphql_path,
-            "rest": (rules.transport == Transport::Rest).then_some(rules.path),
+            "rest": (rules.transport == Transport::Rest).then_some(&*rules.path),
         }));
         let endpoint = Endpoint {
             api,

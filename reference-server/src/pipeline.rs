@@ -2,6 +2,7 @@
 //! authenticate (unless every field is `@public`) → rate limit → roles and scopes → complexity → execute on the local
 //! pool. Each step that refuses returns a request error (no `data`), so a refused request changes nothing.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use apollo_compiler::ExecutableDocument;
@@ -179,10 +180,13 @@ pub fn admit(
             .config
             .rate_limit(rules, principal.token_kind.as_deref())
     {
-        match shared
-            .limiter
-            .check(rules.name, &principal.id, limit, window, chrono::Utc::now())
-        {
+        match shared.limiter.check(
+            &rules.name,
+            &principal.id,
+            limit,
+            window,
+            chrono::Utc::now(),
+        ) {
             Decision::Refused(info) if !shared.faults().is_active(Fault::RateLimitNotEnforced) => {
                 let mut error = ResponseError::new(ErrorCode::RateLimited, "Rate limit reached.");
                 error
@@ -246,15 +250,15 @@ pub fn admit(
     }
     if let Some(complexity) = rules.complexity {
         let scoring_rules = if shared.faults().is_active(Fault::ComplexityMiscounted) {
-            miscounting(rules)
+            Cow::Owned(without_pagination(rules))
         } else {
-            rules
+            Cow::Borrowed(rules)
         };
         let score = runtime::complexity::score(
             &prepared.document,
             &operation,
             &request.variables,
-            scoring_rules,
+            &scoring_rules,
         );
         if score > u64::from(complexity.maximum)
             && !shared.faults().is_active(Fault::ComplexityNotEnforced)
@@ -305,30 +309,20 @@ fn refuse(code: ErrorCode, message: impl Into<String>) -> Response {
     Response::request_error(ResponseError::new(code, message))
 }
 
-/// The rules with every pagination multiplier removed (leaked once: the fault lives as long as the server).
-fn miscounting(rules: &'static ApiRules) -> &'static ApiRules {
-    use std::sync::OnceLock;
-    static MISCOUNTING: OnceLock<std::sync::Mutex<Vec<(&'static str, &'static ApiRules)>>> =
-        OnceLock::new();
-    let cache = MISCOUNTING.get_or_init(Default::default);
-    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some((_, found)) = cache.iter().find(|(name, _)| *name == rules.name) {
-        return found;
-    }
+/// The rules with every pagination multiplier removed (`--fault complexity-miscounted`).
+fn without_pagination(rules: &ApiRules) -> ApiRules {
     let fields: Vec<_> = rules
         .fields
         .iter()
         .map(|f| runtime::rules::FieldRules {
             pagination: None,
-            ..*f
+            ..f.clone()
         })
         .collect();
-    let leaked: &'static ApiRules = Box::leak(Box::new(ApiRules {
-        fields: Box::leak(fields.into_boxed_slice()),
-        ..*rules
-    }));
-    cache.push((rules.name, leaked));
-    leaked
+    ApiRules {
+        fields: fields.into(),
+        ..rules.clone()
+    }
 }
 
 /// A field the operation selects, wherever it is (fragments expanded): what role and scope rules apply to.

@@ -75,7 +75,7 @@ impl Serialize for RenderedError<'_> {
         if !error.path.is_empty() {
             map.serialize_entry("path", &error.path)?;
         }
-        match self.api.rules().error_format.map(|f| f.style) {
+        match self.api.rules().error_format.as_ref().map(|f| f.style) {
             Some(ErrorStyle::ErrorCodeField) => {
                 if self.code_field {
                     map.serialize_entry("errorCode", code)?;

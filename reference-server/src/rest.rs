@@ -32,7 +32,7 @@ struct Route {
     api: Arc<dyn GraphqlApi>,
     shared: Arc<Shared>,
     field: &'static FieldRules,
-    binding: RestBinding,
+    binding: &'static RestBinding,
     /// The operation selecting the whole result of the field, with one variable per argument.
     operation: Arc<str>,
     /// Each argument's GraphQL type, for reading path and query strings.
@@ -53,8 +53,8 @@ pub fn routes(api: Arc<dyn GraphqlApi>, shared: Arc<Shared>) -> Router {
     let rules = api.rules();
     let schema = api.engine().schema();
     let mut by_path: BTreeMap<String, (MethodRouter, Vec<&str>)> = BTreeMap::new();
-    for field in rules.fields {
-        let Some(binding) = field.rest else { continue };
+    for field in rules.fields.iter() {
+        let Some(binding) = &field.rest else { continue };
         let Some((operation, argument_types)) = operation_for(schema, field) else {
             continue;
         };
@@ -131,11 +131,11 @@ fn method_not_allowed(allowed: &str) -> Response {
 
 /// `query|mutation Rest($a: T, ...) { field(a: $a, ...) { everything } }`.
 fn operation_for(schema: &Schema, field: &FieldRules) -> Option<(String, HashMap<String, Type>)> {
-    let root = schema.types.get(field.type_name)?;
+    let root = schema.types.get(&*field.type_name)?;
     let ExtendedType::Object(object) = root else {
         return None;
     };
-    let definition = object.fields.get(field.field_name)?;
+    let definition = object.fields.get(&*field.field_name)?;
     let keyword = if schema
         .schema_definition
         .mutation
@@ -273,7 +273,7 @@ fn from_outcome(route: &Route, outcome: pipeline::Outcome) -> Response {
         .response
         .data
         .as_ref()
-        .and_then(|data| data.only_field(route.field.field_name))
+        .and_then(|data| data.only_field(&route.field.field_name))
         .filter(|value| *value != b"null");
     match (outcome.response.errors.first(), value) {
         (None, Some(value)) => {
@@ -319,21 +319,21 @@ fn read_input(
     };
     let schema = route.api.engine().schema();
     let mut variables = JsonMap::new();
-    for param in route.binding.params {
-        let ty = &route.argument_types[param.argument];
+    for param in route.binding.params.iter() {
+        let ty = &route.argument_types[&*param.argument];
         let value = match param.location {
             ParamLocation::Path => path
-                .get(param.wire_name)
+                .get(&*param.wire_name)
                 .map(|text| from_text(schema, text, ty)),
             ParamLocation::Query => query
-                .get(param.wire_name)
+                .get(&*param.wire_name)
                 .map(|text| from_text(schema, text, ty)),
-            ParamLocation::Body => body.get(param.wire_name).cloned().map(Ok),
+            ParamLocation::Body => body.get(&*param.wire_name).cloned().map(Ok),
         };
         match value {
             Some(Ok(value)) => {
                 variables.insert(
-                    param.argument,
+                    &*param.argument,
                     serde_json::from_value::<JsonValue>(value).unwrap_or(JsonValue::Null),
                 );
             }

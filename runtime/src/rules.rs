@@ -1,50 +1,58 @@
 //! The rules table: what an API promises beyond its types, as declared by the directives of `schemas/rules.graphql`.
 //!
-//! The generator emits one `ApiRules` per schema as a `static`; the server enforces it and the harness checks it,
-//! so both read the same declaration.
+//! The generator reads a schema's directives into these types (`generator::read_rules`) and emits them as one
+//! `static RULES` per schema; the server enforces that table and the harness checks it, so all three share one
+//! typed declaration. Text and lists are [`Cow`]s: borrowed in the generated `static`, owned when read at run time.
+
+use std::borrow::Cow;
+
+/// Text in the table.
+pub type Text = Cow<'static, str>;
+/// A list in the table.
+pub type List<T> = Cow<'static, [T]>;
 
 /// Everything declared on `schema` and on fields of one API.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiRules {
     /// `@api(name:)`: the module name and the harness's `--api` value.
-    pub name: &'static str,
-    pub title: &'static str,
+    pub name: Text,
+    pub title: Text,
     /// The source document the schema transcribes.
-    pub document: &'static str,
+    pub document: Text,
     pub transport: Transport,
     /// The GraphQL endpoint, or the prefix of the REST routes.
-    pub path: &'static str,
+    pub path: Text,
     /// `None`: no credentials needed.
     pub auth: Option<Auth>,
     /// `None`: the spec's plain errors.
     pub error_format: Option<ErrorFormat>,
-    pub rate_limits: &'static [RateLimit],
+    pub rate_limits: List<RateLimit>,
     pub complexity: Option<Complexity>,
     /// Rules of individual fields, sorted by (type, field); fields without any rule are left out.
-    pub fields: &'static [FieldRules],
+    pub fields: List<FieldRules>,
 }
 
 impl ApiRules {
     /// The rules of one field, if it has any.
-    pub fn field(&self, type_name: &str, field_name: &str) -> Option<&'static FieldRules> {
+    pub fn field(&self, type_name: &str, field_name: &str) -> Option<&FieldRules> {
         self.fields
-            .binary_search_by(|f| (f.type_name, f.field_name).cmp(&(type_name, field_name)))
+            .binary_search_by(|f| (&*f.type_name, &*f.field_name).cmp(&(type_name, field_name)))
             .ok()
             .map(|i| &self.fields[i])
     }
 
     /// The quota that applies to a token kind (a kind-specific one first, then one for every kind).
-    pub fn rate_limit_for(&self, token_kind: Option<&str>) -> Option<&'static RateLimit> {
+    pub fn rate_limit_for(&self, token_kind: Option<&str>) -> Option<&RateLimit> {
         let specific = token_kind.and_then(|kind| {
             self.rate_limits
                 .iter()
-                .find(|r| r.token_kinds.contains(&kind))
+                .find(|r| r.token_kinds.iter().any(|k| k == kind))
         });
         specific.or_else(|| self.rate_limits.iter().find(|r| r.token_kinds.is_empty()))
     }
 
     /// Fields paginated in the given style.
-    pub fn paginated(&self, style: PaginationStyle) -> impl Iterator<Item = &'static FieldRules> {
+    pub fn paginated(&self, style: PaginationStyle) -> impl Iterator<Item = &FieldRules> {
         self.fields
             .iter()
             .filter(move |f| f.pagination.is_some_and(|p| p.style == style))
@@ -59,12 +67,12 @@ pub enum Transport {
 }
 
 /// `@auth`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Auth {
     pub scheme: AuthScheme,
-    pub roles: &'static [&'static str],
-    pub scopes: &'static [&'static str],
-    pub token_kinds: &'static [&'static str],
+    pub roles: List<Text>,
+    pub scopes: List<Text>,
+    pub token_kinds: List<Text>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,11 +86,11 @@ pub enum AuthScheme {
 }
 
 /// `@errorFormat`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorFormat {
     pub style: ErrorStyle,
     /// Every code the document names.
-    pub codes: &'static [&'static str],
+    pub codes: List<Text>,
     /// The HTTP status of a GraphQL response carrying errors, when the document fixes it.
     pub http_status: Option<u16>,
 }
@@ -100,12 +108,12 @@ pub enum ErrorStyle {
 }
 
 /// `@rateLimit`: at most `limit` requests per credential in each window.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RateLimit {
     pub limit: u32,
     pub window_seconds: u32,
     /// The token kinds it applies to; empty for all.
-    pub token_kinds: &'static [&'static str],
+    pub token_kinds: List<Text>,
     pub reported_by: RateLimitReport,
     pub exceeded: RateLimitExceeded,
 }
@@ -124,20 +132,20 @@ pub enum RateLimitExceeded {
 }
 
 /// `@complexity`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Complexity {
     pub maximum: u32,
 }
 
 /// The rules on one field.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldRules {
-    pub type_name: &'static str,
-    pub field_name: &'static str,
+    pub type_name: Text,
+    pub field_name: Text,
     /// `@requiresRole`: empty when any credential may call it.
-    pub roles: &'static [&'static str],
+    pub roles: List<Text>,
     /// `@requiresScope`.
-    pub scopes: &'static [&'static str],
+    pub scopes: List<Text>,
     /// `@public`: callable without credentials.
     pub public: bool,
     pub pagination: Option<Pagination>,
@@ -148,7 +156,7 @@ pub struct FieldRules {
     /// `@complexityField`.
     pub complexity_field: bool,
     pub rest: Option<RestBinding>,
-    pub invariants: &'static [Invariant],
+    pub invariants: List<Invariant>,
 }
 
 /// `@paginated`.
@@ -189,12 +197,12 @@ pub enum OverMaxPolicy {
 }
 
 /// `@rest` with the `@restParam` of each argument.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RestBinding {
     pub method: HttpMethod,
     /// Relative to `ApiRules::path`, with `{name}` path segments.
-    pub path: &'static str,
-    pub params: &'static [RestParam],
+    pub path: Text,
+    pub params: List<RestParam>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -219,12 +227,12 @@ impl HttpMethod {
 }
 
 /// Where one argument of a REST-bound field travels.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RestParam {
     /// The GraphQL argument.
-    pub argument: &'static str,
+    pub argument: Text,
     /// Its name on the wire (path segment, query key or body key).
-    pub wire_name: &'static str,
+    pub wire_name: Text,
     pub location: ParamLocation,
 }
 
@@ -236,13 +244,13 @@ pub enum ParamLocation {
 }
 
 /// `@invariant`: a named domain rule of a field.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invariant {
-    pub name: &'static str,
-    pub statement: &'static str,
+    pub name: Text,
+    pub statement: Text,
     pub effect: InvariantEffect,
     pub status: Option<u16>,
-    pub code: Option<&'static str>,
+    pub code: Option<Text>,
 }
 
 /// What breaking an invariant does.

@@ -228,7 +228,7 @@ fn header_for(bad: &Bad, scheme: AuthScheme, primary: Option<&Credential>) -> Op
 }
 
 fn run_a1(cx: &Context<'_>) -> Check {
-    let Some(auth) = cx.rules.auth else {
+    let Some(auth) = &cx.rules.auth else {
         return Check::not_applicable("the API declares no @auth: every field is public");
     };
     if rest::is_rest(cx.rules) {
@@ -291,7 +291,7 @@ fn refused(
 }
 
 fn run_a2(cx: &Context<'_>) -> Check {
-    let Some(auth) = cx.rules.auth else {
+    let Some(auth) = &cx.rules.auth else {
         return Check::not_applicable("the API declares no @auth");
     };
     if auth.roles.is_empty() {
@@ -302,14 +302,14 @@ fn run_a2(cx: &Context<'_>) -> Check {
     let mutation = cx.schema.mutation_type().map(str::to_owned);
     let mut pairs = Vec::new();
     for f in cx.rules.fields.iter().filter(|f| !f.roles.is_empty()) {
-        if cx.settings.read_only && Some(f.type_name) == mutation.as_deref() {
+        if cx.settings.read_only && Some(&*f.type_name) == mutation.as_deref() {
             continue;
         }
-        let Some(operation) = minimal_operation(cx, f.type_name, f.field_name) else {
+        let Some(operation) = minimal_operation(cx, &f.type_name, &f.field_name) else {
             continue;
         };
         for c in &cx.target.credentials {
-            if !c.roles.iter().any(|r| f.roles.contains(&r.as_str())) {
+            if !c.roles.iter().any(|r| f.roles.iter().any(|role| role == r)) {
                 pairs.push((
                     f.field_name.to_owned(),
                     f.roles.join("|"),
@@ -410,7 +410,7 @@ pub fn minimal_json(
 
 /// A call of a `@rest` field with its path on `account` and made-up values for its required arguments.
 pub fn minimal_call(cx: &Context<'_>, field: &'static FieldRules, account: &str) -> Option<Call> {
-    let definition = cx.schema.field(field.type_name, field.field_name)?;
+    let definition = cx.schema.field(&field.type_name, &field.field_name)?;
     let mut call = rest::call_for(field, account);
     let path = rest::path_arguments(field);
     for a in &definition.arguments {
@@ -434,10 +434,12 @@ fn rest_operations(cx: &Context<'_>) -> Vec<(String, Call)> {
         .fields
         .iter()
         .filter(|f| f.rest.is_some() && !f.public)
-        .filter(|f| !cx.settings.read_only || f.rest.is_some_and(|b| b.method == HttpMethod::Get))
+        .filter(|f| {
+            !cx.settings.read_only || f.rest.as_ref().is_some_and(|b| b.method == HttpMethod::Get)
+        })
         .filter_map(|f| {
             Some((
-                format!("{} {}", f.rest?.method.as_str(), f.field_name),
+                format!("{} {}", f.rest.as_ref()?.method.as_str(), f.field_name),
                 minimal_call(cx, f, &account)?,
             ))
         })
@@ -449,7 +451,8 @@ fn documented_status(cx: &Context<'_>, status: u16) -> Option<u16> {
     let text = status.to_string();
     cx.rules
         .error_format
-        .filter(|f| f.style == ErrorStyle::HttpStatus && f.codes.contains(&text.as_str()))
+        .as_ref()
+        .filter(|f| f.style == ErrorStyle::HttpStatus && f.codes.iter().any(|c| *c == text))
         .map(|_| status)
 }
 
@@ -472,7 +475,7 @@ fn rest_refused(
             rest::digest(response)
         ),
     }
-    if cx.rules.error_format.map(|f| f.style) == Some(ErrorStyle::HttpStatus) {
+    if cx.rules.error_format.as_ref().map(|f| f.style) == Some(ErrorStyle::HttpStatus) {
         ensure!(
             rest::error_message(response).is_some(),
             "{what} was refused without a JSON error body (`{{\"error\": \"...\"}}`): {}",
@@ -525,9 +528,9 @@ fn run_a4(cx: &Context<'_>) -> Check {
         return Check::not_applicable("no field declares @requiresScope");
     }
     let mutation = cx.schema.mutation_type().map(str::to_owned);
-    let is_write = |f: &FieldRules| match f.rest {
+    let is_write = |f: &FieldRules| match &f.rest {
         Some(b) => b.method != HttpMethod::Get,
-        None => Some(f.type_name) == mutation.as_deref(),
+        None => Some(&*f.type_name) == mutation.as_deref(),
     };
     let mut pairs = Vec::new();
     for f in cx.rules.fields.iter().filter(|f| !f.scopes.is_empty()) {
@@ -540,10 +543,10 @@ fn run_a4(cx: &Context<'_>) -> Check {
             .iter()
             .filter(|c| !c.scopes.is_empty())
         {
-            let missing: Vec<&'static str> = f
+            let missing: Vec<&str> = f
                 .scopes
                 .iter()
-                .copied()
+                .map(|s| &**s)
                 .filter(|s| !c.scopes.iter().any(|have| have == s))
                 .collect();
             let placeable =
@@ -574,11 +577,11 @@ fn run_a4(cx: &Context<'_>) -> Check {
             field.field_name, credential.name, credential.scopes, field.scopes
         );
         if !rest::is_rest(cx.rules) {
-            let Some(operation) = minimal_operation(cx, field.type_name, field.field_name) else {
+            let Some(operation) = minimal_operation(cx, &field.type_name, &field.field_name) else {
                 return Err(CaseError::Reject("no operation for this field".to_owned()));
             };
             let reply = case.graphql(Some(&credential), &operation, None)?;
-            return refused(case, &reply, field.field_name, &what);
+            return refused(case, &reply, &field.field_name, &what);
         }
         match probe.filter(|p| p.field == field.field_name) {
             Some(probe) => {

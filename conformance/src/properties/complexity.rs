@@ -48,7 +48,7 @@ fn complexity_field(cx: &Context<'_>) -> Option<String> {
         .fields
         .iter()
         .find(|f| f.type_name == query && f.complexity_field)
-        .map(|f| f.field_name.to_owned())
+        .map(|f| f.field_name.to_string())
 }
 
 fn applicable(cx: &Context<'_>) -> Result<(u32, String), Check> {

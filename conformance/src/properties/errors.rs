@@ -329,7 +329,7 @@ fn wrong_literal(ty: &str, is_enum: bool, pick: usize) -> Option<String> {
 
 /// E1 on one reply: the shape of every error entry.
 pub fn check_entries(cx: &Context<'_>, reply: &Reply) -> CaseResult {
-    let style = cx.rules.error_format.map(|f| f.style);
+    let style = cx.rules.error_format.as_ref().map(|f| f.style);
     for (i, error) in reply.errors().iter().enumerate() {
         ensure!(error.is_object(), "errors[{i}] is not an object");
         ensure!(
@@ -388,7 +388,7 @@ pub fn check_entries(cx: &Context<'_>, reply: &Reply) -> CaseResult {
 
 /// E3 on one reply: every code documented.
 pub fn check_codes(cx: &Context<'_>, reply: &Reply) -> CaseResult {
-    let Some(format) = cx.rules.error_format else {
+    let Some(format) = &cx.rules.error_format else {
         return Ok(());
     };
     if format.codes.is_empty() {
@@ -397,7 +397,7 @@ pub fn check_codes(cx: &Context<'_>, reply: &Reply) -> CaseResult {
     for (i, error) in reply.errors().iter().enumerate() {
         if let Some(code) = error_code(error, cx.rules) {
             ensure!(
-                format.codes.contains(&code.as_str()),
+                format.codes.iter().any(|c| *c == code),
                 "errors[{i}] has the code `{code}`, which the document does not name (documented: {})",
                 format.codes.join(", ")
             );

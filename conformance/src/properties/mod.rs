@@ -53,7 +53,7 @@ pub type ProbeFind =
 
 /// The write probe of an API, if its module offers one.
 pub fn write_probe(rules: &ApiRules) -> Option<&'static WriteProbe> {
-    match rules.name {
+    match &*rules.name {
         "greenhouse_onboarding" => Some(&greenhouse::WRITE_PROBE),
         "workable_members" => Some(&workable::WRITE_PROBE),
         _ => None,
@@ -62,7 +62,7 @@ pub fn write_probe(rules: &ApiRules) -> Option<&'static WriteProbe> {
 
 /// The filters of an API's id windows that an API module describes.
 pub fn custom_filters(rules: &ApiRules) -> &'static [&'static CustomFilter] {
-    match rules.name {
+    match &*rules.name {
         "workable_members" => &workable::FILTERS,
         _ => &[],
     }
@@ -118,7 +118,7 @@ pub fn for_api(rules: &ApiRules) -> Vec<&'static Property> {
             &pagination::id_window::P11,
         ]);
     }
-    match rules.name {
+    match &*rules.name {
         "greenhouse_onboarding" => list.extend([
             &greenhouse::filters::F1,
             &greenhouse::model::M1,

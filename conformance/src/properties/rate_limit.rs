@@ -174,7 +174,7 @@ fn setup(cx: &Context<'_>, exhausts: bool) -> Result<Setup, Check> {
                 ));
             };
             (
-                Reader::QuotaField(field.field_name.to_owned()),
+                Reader::QuotaField(field.field_name.to_string()),
                 cx.target.credentials.clone(),
             )
         }
@@ -540,7 +540,7 @@ fn check_rest_refusal(
             rest::digest(response)
         );
     }
-    if cx.rules.error_format.map(|f| f.style) == Some(ErrorStyle::HttpStatus) {
+    if cx.rules.error_format.as_ref().map(|f| f.style) == Some(ErrorStyle::HttpStatus) {
         ensure!(
             rest::error_message(response).is_some(),
             "the 429 body is not a JSON object with a string `error`: {}",

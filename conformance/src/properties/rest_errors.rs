@@ -98,7 +98,8 @@ fn run(cx: &Context<'_>) -> Check {
     if fields.is_empty() {
         return Check::not_applicable("no @rest field");
     }
-    let http_status = cx.rules.error_format.map(|f| f.style) == Some(ErrorStyle::HttpStatus);
+    let http_status =
+        cx.rules.error_format.as_ref().map(|f| f.style) == Some(ErrorStyle::HttpStatus);
     let quota_in_headers = cx
         .rules
         .rate_limits
@@ -108,20 +109,20 @@ fn run(cx: &Context<'_>) -> Check {
     // Query values of the wrong type.
     let mut query: Vec<(&'static FieldRules, String, Vec<&'static str>)> = Vec::new();
     for f in &fields {
-        let Some(definition) = cx.schema.field(f.type_name, f.field_name) else {
+        let Some(definition) = cx.schema.field(&f.type_name, &f.field_name) else {
             continue;
         };
-        for p in f.rest.into_iter().flat_map(|b| b.params.iter()) {
+        for p in f.rest.iter().flat_map(|b| b.params.iter()) {
             if p.location != ParamLocation::Query {
                 continue;
             }
-            let Some(a) = definition.arguments.iter().find(|a| a.name == p.argument) else {
+            let Some(a) = definition.arguments.iter().find(|a| a.name == *p.argument) else {
                 continue;
             };
             let ty = a.ty.inner_named_type().as_str();
             let values = wrong_query_values(ty, cx.schema.schema.get_enum(ty).is_some());
             if !values.is_empty() {
-                query.push((f, p.wire_name.to_owned(), values));
+                query.push((f, p.wire_name.to_string(), values));
             }
         }
     }
@@ -150,7 +151,9 @@ fn run(cx: &Context<'_>) -> Check {
         .iter()
         .copied()
         .filter(|f| !rest::path_arguments(f).is_empty())
-        .filter(|f| !cx.settings.read_only || f.rest.is_some_and(|b| b.method == HttpMethod::Get))
+        .filter(|f| {
+            !cx.settings.read_only || f.rest.as_ref().is_some_and(|b| b.method == HttpMethod::Get)
+        })
         .collect();
     if !with_path.is_empty() {
         options.push(
@@ -172,13 +175,13 @@ fn run(cx: &Context<'_>) -> Check {
                 proptest::sample::select(vec!["DELETE", "POST", "PATCH"]),
             )
                 .prop_filter_map("a method the path serves", |(field, method)| {
-                    let path = field.rest?.path;
+                    let path = &field.rest.as_ref()?.path;
                     let served = cx
                         .rules
                         .fields
                         .iter()
-                        .filter_map(|f| f.rest)
-                        .any(|b| b.path == path && b.method.as_str() == method);
+                        .filter_map(|f| f.rest.as_ref())
+                        .any(|b| b.path == *path && b.method.as_str() == method);
                     (!served).then_some(Invalid::Method { field, method })
                 })
                 .boxed(),
@@ -189,25 +192,28 @@ fn run(cx: &Context<'_>) -> Check {
             .iter()
             .copied()
             .filter(|f| {
-                f.rest.is_some_and(|b| {
+                f.rest.as_ref().is_some_and(|b| {
                     b.method != HttpMethod::Get
                         && b.params.iter().any(|p| p.location == ParamLocation::Body)
                 })
             })
             .collect();
         for field in writes {
-            let Some(definition) = cx.schema.field(field.type_name, field.field_name) else {
+            let Some(definition) = cx.schema.field(&field.type_name, &field.field_name) else {
                 continue;
             };
             let body_args: Vec<(String, apollo_compiler::schema::Type, bool)> = field
                 .rest
-                .into_iter()
+                .iter()
                 .flat_map(|b| b.params.iter())
                 .filter(|p| p.location == ParamLocation::Body)
                 .filter_map(|p| {
-                    let a = definition.arguments.iter().find(|a| a.name == p.argument)?;
+                    let a = definition
+                        .arguments
+                        .iter()
+                        .find(|a| a.name == *p.argument)?;
                     Some((
-                        p.wire_name.to_owned(),
+                        p.wire_name.to_string(),
                         (*a.ty).clone(),
                         a.ty.is_non_null() && a.default_value.is_none(),
                     ))

@@ -1,119 +1,164 @@
-//! The rules table: `RULES`, a `runtime::rules::ApiRules` built from the schema's rule directives.
+//! The rules table: `RULES`, the schema's `runtime::rules::ApiRules` written out as a `static` (every text and list
+//! borrowed). The matches are exhaustive, so a variant added to the runtime's types must be written here too.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
+use runtime::rules::{
+    ApiRules, AuthScheme, ErrorStyle, FieldRules, HttpMethod, InvariantEffect, OverMaxPolicy,
+    PaginationStyle, ParamLocation, RateLimitExceeded, RateLimitReport, Text, Transport,
+};
 
 use crate::model::Model;
-use crate::rules::{FieldRules, Rules};
 
 pub(super) fn emit(model: &Model) -> TokenStream {
-    let runtime = &model.runtime;
-    let r = quote!(#runtime::rules);
-    let rules: &Rules = &model.rules;
-    let name = rules
-        .api_name
-        .clone()
-        .unwrap_or_else(|| model.module.clone());
-    let title = rules.title.clone().unwrap_or_else(|| name.clone());
-    let document = rules.document.clone().unwrap_or_default();
-    let transport = variant(rules.transport.as_deref().unwrap_or("GRAPHQL"));
-    let path = rules.path.clone().unwrap_or_else(|| "/graphql".to_owned());
+    let r = rules_path(model);
+    let rules: &ApiRules = &model.rules;
+    let (name, title, document, path) =
+        (&*rules.name, &*rules.title, &*rules.document, &*rules.path);
+    let transport = match rules.transport {
+        Transport::Graphql => quote!(Graphql),
+        Transport::Rest => quote!(Rest),
+    };
     let auth = option(rules.auth.as_ref().map(|auth| {
-        let scheme = variant(&auth.scheme);
-        let (roles, scopes, kinds) = (strs(&auth.roles), strs(&auth.scopes), strs(&auth.token_kinds));
+        let scheme = match auth.scheme {
+            AuthScheme::HttpBasic => quote!(HttpBasic),
+            AuthScheme::BearerSession => quote!(BearerSession),
+            AuthScheme::BearerToken => quote!(BearerToken),
+        };
+        let (roles, scopes, kinds) = (
+            texts(&r, &auth.roles),
+            texts(&r, &auth.scopes),
+            texts(&r, &auth.token_kinds),
+        );
         quote!(#r::Auth { scheme: #r::AuthScheme::#scheme, roles: #roles, scopes: #scopes, token_kinds: #kinds })
     }));
     let error_format = option(rules.error_format.as_ref().map(|format| {
-        let style = variant(&format.style);
-        let codes = strs(&format.codes);
-        let status = option(format.http_status.map(|s| {
-            let s = s as u16;
-            quote!(#s)
-        }));
+        let style = match format.style {
+            ErrorStyle::ErrorCodeField => quote!(ErrorCodeField),
+            ErrorStyle::ExtensionsCode => quote!(ExtensionsCode),
+            ErrorStyle::HttpStatus => quote!(HttpStatus),
+            ErrorStyle::MessageOnly => quote!(MessageOnly),
+        };
+        let codes = texts(&r, &format.codes);
+        let status = option(format.http_status.map(|s| quote!(#s)));
         quote!(#r::ErrorFormat { style: #r::ErrorStyle::#style, codes: #codes, http_status: #status })
     }));
     let rate_limits = rules.rate_limits.iter().map(|limit| {
-        let (max, window) = (limit.limit as u32, limit.window_seconds as u32);
-        let kinds = strs(&limit.token_kinds);
-        let (reported, exceeded) = (variant(&limit.reported_by), variant(&limit.exceeded));
+        let (max, window) = (limit.limit, limit.window_seconds);
+        let kinds = texts(&r, &limit.token_kinds);
+        let reported = match limit.reported_by {
+            RateLimitReport::QuotaField => quote!(QuotaField),
+            RateLimitReport::Headers => quote!(Headers),
+            RateLimitReport::None => quote!(None),
+        };
+        let exceeded = match limit.exceeded {
+            RateLimitExceeded::GraphqlError => quote!(GraphqlError),
+            RateLimitExceeded::Http429 => quote!(Http429),
+        };
         quote!(#r::RateLimit {
             limit: #max, window_seconds: #window, token_kinds: #kinds,
             reported_by: #r::RateLimitReport::#reported, exceeded: #r::RateLimitExceeded::#exceeded,
         })
     });
-    let complexity = option(rules.complexity.map(|maximum| {
-        let maximum = maximum as u32;
+    let complexity = option(rules.complexity.map(|c| {
+        let maximum = c.maximum;
         quote!(#r::Complexity { maximum: #maximum })
     }));
     let fields = rules.fields.iter().map(|field| field_rules(&r, field));
     quote! {
         /// What the API promises beyond its types, read from the schema's rule directives.
         pub static RULES: #r::ApiRules = #r::ApiRules {
-            name: #name,
-            title: #title,
-            document: #document,
+            name: #r::Text::Borrowed(#name),
+            title: #r::Text::Borrowed(#title),
+            document: #r::Text::Borrowed(#document),
             transport: #r::Transport::#transport,
-            path: #path,
+            path: #r::Text::Borrowed(#path),
             auth: #auth,
             error_format: #error_format,
-            rate_limits: &[#(#rate_limits),*],
+            rate_limits: #r::List::Borrowed(&[#(#rate_limits),*]),
             complexity: #complexity,
-            fields: &[#(#fields),*],
+            fields: #r::List::Borrowed(&[#(#fields),*]),
         };
     }
 }
 
+fn rules_path(model: &Model) -> TokenStream {
+    let runtime = &model.runtime;
+    quote!(#runtime::rules)
+}
+
 fn field_rules(r: &TokenStream, field: &FieldRules) -> TokenStream {
-    let (type_name, field_name) = (&field.type_name, &field.field_name);
-    let (roles, scopes) = (strs(&field.roles), strs(&field.scopes));
+    let (type_name, field_name) = (&*field.type_name, &*field.field_name);
+    let (roles, scopes) = (texts(r, &field.roles), texts(r, &field.scopes));
     let (public, quota_field, complexity_field) =
         (field.public, field.quota_field, field.complexity_field);
-    let pagination = option(field.pagination.as_ref().map(|p| {
-        let style = variant(&p.style);
-        let over_max = variant(&p.over_max);
-        let max = option(p.max_page_size.map(|m| {
-            let m = m as u32;
-            quote!(#m)
-        }));
-        let default = option(p.default_page_size.map(|d| {
-            let d = d as u32;
-            quote!(#d)
-        }));
+    let pagination = option(field.pagination.map(|p| {
+        let style = match p.style {
+            PaginationStyle::Relay => quote!(Relay),
+            PaginationStyle::Lighthouse => quote!(Lighthouse),
+            PaginationStyle::IdWindow => quote!(IdWindow),
+        };
+        let over_max = match p.over_max {
+            OverMaxPolicy::Clamp => quote!(Clamp),
+            OverMaxPolicy::Reject => quote!(Reject),
+        };
+        let max = option(p.max_page_size.map(|m| quote!(#m)));
+        let default = option(p.default_page_size.map(|d| quote!(#d)));
         let required = p.page_size_required;
         quote!(#r::Pagination {
             style: #r::PaginationStyle::#style, max_page_size: #max, default_page_size: #default,
             page_size_required: #required, over_max: #r::OverMaxPolicy::#over_max,
         })
     }));
-    let cost = option(field.cost.map(|c| {
-        let c = c as u32;
-        quote!(#c)
-    }));
+    let cost = option(field.cost.map(|c| quote!(#c)));
     let rest = option(field.rest.as_ref().map(|rest| {
-        let method = variant(&rest.method);
-        let path = &rest.path;
+        let method = match rest.method {
+            HttpMethod::Get => quote!(Get),
+            HttpMethod::Post => quote!(Post),
+            HttpMethod::Put => quote!(Put),
+            HttpMethod::Patch => quote!(Patch),
+            HttpMethod::Delete => quote!(Delete),
+        };
+        let path = &*rest.path;
         let params = rest.params.iter().map(|p| {
-            let (argument, wire_name, location) = (&p.argument, &p.wire_name, variant(&p.location));
-            quote!(#r::RestParam { argument: #argument, wire_name: #wire_name, location: #r::ParamLocation::#location })
+            let (argument, wire_name) = (&*p.argument, &*p.wire_name);
+            let location = match p.location {
+                ParamLocation::Path => quote!(Path),
+                ParamLocation::Query => quote!(Query),
+                ParamLocation::Body => quote!(Body),
+            };
+            quote!(#r::RestParam {
+                argument: #r::Text::Borrowed(#argument),
+                wire_name: #r::Text::Borrowed(#wire_name),
+                location: #r::ParamLocation::#location,
+            })
         });
-        quote!(#r::RestBinding { method: #r::HttpMethod::#method, path: #path, params: &[#(#params),*] })
+        quote!(#r::RestBinding {
+            method: #r::HttpMethod::#method,
+            path: #r::Text::Borrowed(#path),
+            params: #r::List::Borrowed(&[#(#params),*]),
+        })
     }));
     let invariants = field.invariants.iter().map(|i| {
-        let (name, statement) = (&i.name, &i.statement);
-        let status = option(i.status.map(|s| {
-            let s = s as u16;
-            quote!(#s)
-        }));
-        let code = option(i.code.as_ref().map(|c| quote!(#c)));
-        let effect = variant(&i.effect);
+        let (name, statement) = (&*i.name, &*i.statement);
+        let status = option(i.status.map(|s| quote!(#s)));
+        let code = option(i.code.as_deref().map(|c| quote!(#r::Text::Borrowed(#c))));
+        let effect = match i.effect {
+            InvariantEffect::Reject => quote!(Reject),
+            InvariantEffect::Ignore => quote!(Ignore),
+        };
         quote!(#r::Invariant {
-            name: #name, statement: #statement, effect: #r::InvariantEffect::#effect, status: #status, code: #code,
+            name: #r::Text::Borrowed(#name),
+            statement: #r::Text::Borrowed(#statement),
+            effect: #r::InvariantEffect::#effect,
+            status: #status,
+            code: #code,
         })
     });
     quote! {
         #r::FieldRules {
-            type_name: #type_name,
-            field_name: #field_name,
+            type_name: #r::Text::Borrowed(#type_name),
+            field_name: #r::Text::Borrowed(#field_name),
             roles: #roles,
             scopes: #scopes,
             public: #public,
@@ -122,24 +167,14 @@ fn field_rules(r: &TokenStream, field: &FieldRules) -> TokenStream {
             quota_field: #quota_field,
             complexity_field: #complexity_field,
             rest: #rest,
-            invariants: &[#(#invariants),*],
+            invariants: #r::List::Borrowed(&[#(#invariants),*]),
         }
     }
 }
 
-/// `SCREAMING_SNAKE` enum value of the vocabulary → the runtime's variant (`HTTP_BASIC` → `HttpBasic`).
-fn variant(value: &str) -> proc_macro2::Ident {
-    let camel = heck::ToUpperCamelCase::to_upper_camel_case(value);
-    let camel = if camel.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("Http{camel}")
-    } else {
-        camel
-    };
-    format_ident!("{}", camel)
-}
-
-fn strs(values: &[String]) -> TokenStream {
-    quote!(&[#(#values),*])
+fn texts(r: &TokenStream, values: &[Text]) -> TokenStream {
+    let values = values.iter().map(|v| &**v);
+    quote!(#r::List::Borrowed(&[#(#r::Text::Borrowed(#values)),*]))
 }
 
 fn option(value: Option<TokenStream>) -> TokenStream {

@@ -38,7 +38,7 @@ pub fn credentials(_seed: u64) -> Vec<FixtureCredential> {
         .iter()
         .enumerate()
         .map(|(i, (key, secret))| FixtureCredential {
-            api: schema::RULES.name,
+            api: &schema::RULES.name,
             name: if i == 0 {
                 "api_key".to_owned()
             } else {

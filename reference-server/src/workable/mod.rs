@@ -104,7 +104,7 @@ impl WorkableApi {
                 store: Arc::clone(&self.store),
                 principal: request.principal,
                 faults: self.faults.clone(),
-                path: schema::RULES.path,
+                path: &schema::RULES.path,
                 origin: request.meta.origin.clone(),
             };
             let operation_name = request.operation_name.as_deref();
@@ -138,7 +138,7 @@ pub fn credentials(_seed: u64) -> Vec<FixtureCredential> {
     fixtures::tokens()
         .into_iter()
         .map(|token| FixtureCredential {
-            api: schema::RULES.name,
+            api: &schema::RULES.name,
             description: format!(
                 "Bearer, {} token of `{}`, scopes {}",
                 token.kind,

@@ -139,8 +139,8 @@ pub fn windows(cx: &Context<'_>) -> Vec<Window> {
             let pagination = field
                 .pagination
                 .filter(|p| p.style == PaginationStyle::IdWindow)?;
-            let binding = field.rest?;
-            let definition = cx.schema.field(field.type_name, field.field_name)?;
+            let binding = field.rest.as_ref()?;
+            let definition = cx.schema.field(&field.type_name, &field.field_name)?;
             let page_type = definition.ty.inner_named_type().as_str();
             let (list, node_type) = cx.schema.fields(page_type).into_iter().find_map(|f| {
                 let inner = f.ty.inner_named_type();
@@ -152,16 +152,16 @@ pub fn windows(cx: &Context<'_>) -> Vec<Window> {
                 return None;
             }
             let mut filters = Vec::new();
-            for param in binding.params {
+            for param in binding.params.iter() {
                 if param.location != ParamLocation::Query
-                    || [LIMIT, SINCE, MAX].contains(&param.wire_name)
+                    || [LIMIT, SINCE, MAX].contains(&&*param.wire_name)
                 {
                     continue;
                 }
                 let Some(argument) = definition
                     .arguments
                     .iter()
-                    .find(|a| a.name == param.argument)
+                    .find(|a| a.name == *param.argument)
                 else {
                     continue;
                 };
@@ -179,13 +179,13 @@ pub fn windows(cx: &Context<'_>) -> Vec<Window> {
                 let select =
                     if let Some(custom) = customs.iter().find(|c| c.argument == param.wire_name) {
                         Select::Custom(custom)
-                    } else if leaves.iter().any(|l| l == param.argument) {
+                    } else if leaves.iter().any(|l| *l == param.argument) {
                         Select::Equal
                     } else {
                         continue;
                     };
                 filters.push(Filter {
-                    argument: param.argument.to_owned(),
+                    argument: param.argument.to_string(),
                     select,
                     values,
                     default,

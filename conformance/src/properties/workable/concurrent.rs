@@ -132,7 +132,7 @@ fn run(cx: &Context<'_>) -> Check {
             responses,
             status,
             hris,
-            invariant.statement,
+            &invariant.statement,
         );
         restore(cx, &window, reader, std::slice::from_ref(&original), hris);
         result

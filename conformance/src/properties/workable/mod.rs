@@ -130,9 +130,9 @@ pub fn put_call(account: &str, body: &Value) -> Option<Call> {
     let field = update_field()?;
     let mut call = rest::call_for(field, account);
     if let Some(object) = body.as_object() {
-        for param in field.rest?.params {
-            if let Some(value) = object.get(param.wire_name) {
-                call = call.arg(param.argument, value.clone());
+        for param in field.rest.as_ref()?.params.iter() {
+            if let Some(value) = object.get(&*param.wire_name) {
+                call = call.arg(&param.argument, value.clone());
             }
         }
     }

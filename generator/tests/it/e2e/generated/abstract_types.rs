@@ -6,16 +6,16 @@ pub const SDL: &str = "# The rule vocabulary: every promise an API document make
 pub const PUBLIC_SDL: &str = "\"\"\"Interfaces and unions become enums over the object types they can be.\"\"\"\ninterface Node {\n  id: ID!\n}\n\ninterface Named implements Node {\n  id: ID!\n  name: String!\n}\n\n\"\"\"\nNo object implements this one: its enum has no variants and the glue never reaches it.\n\"\"\"\ninterface Orphan {\n  id: ID!\n}\n\ntype Person implements Node & Named {\n  id: ID!\n  name: String!\n  friends: [Named!]!\n}\n\ntype Company implements Node & Named {\n  id: ID!\n  name: String!\n  employees(first: Int): [Person!]!\n}\n\ntype Robot implements Node {\n  id: ID!\n}\n\nunion SearchResult = Person | Company\n\nunion Single = Robot\n\ntype Query {\n  node(id: ID!): Node\n  search(text: String!): [SearchResult!]!\n  orphan: Orphan\n  orphans: [Orphan]\n  single: Single!\n}\n";
 /// What the API promises beyond its types, read from the schema's rule directives.
 pub static RULES: ::runtime::rules::ApiRules = ::runtime::rules::ApiRules {
-    name: "abstract_types",
-    title: "abstract_types",
-    document: "",
+    name: ::runtime::rules::Text::Borrowed("abstract_types"),
+    title: ::runtime::rules::Text::Borrowed("abstract_types"),
+    document: ::runtime::rules::Text::Borrowed(""),
     transport: ::runtime::rules::Transport::Graphql,
-    path: "/graphql",
+    path: ::runtime::rules::Text::Borrowed("/graphql"),
     auth: ::std::option::Option::None,
     error_format: ::std::option::Option::None,
-    rate_limits: &[],
+    rate_limits: ::runtime::rules::List::Borrowed(&[]),
     complexity: ::std::option::Option::None,
-    fields: &[],
+    fields: ::runtime::rules::List::Borrowed(&[]),
 };
 ///
 /// Resolved by `CompanyResolvers`: `employees`.

@@ -6,16 +6,16 @@ pub const SDL: &str = "# The rule vocabulary: every promise an API document make
 pub const PUBLIC_SDL: &str = "\"\"\"\nA small blog, executed end to end through the generated glue by `tests/it/e2e/blog.rs`.\n\"\"\"\nscalar Date\n\n\"\"\"Any JSON: an array in it is a value, not a GraphQL list.\"\"\"\nscalar JSON\n\n\"\"\"Something with an id.\"\"\"\ninterface Node {\n  id: ID!\n}\n\n\"\"\"A post.\"\"\"\ntype Post implements Node {\n  id: ID!\n  title: String!\n  published: Date\n  tags: [String!]!\n  \"\"\"Resolved: the bound author record.\"\"\"\n  author: Author!\n  \"\"\"\n  Comments, a page at a time; each comment's `body` fails when the comment is hidden.\n  \"\"\"\n  comments(first: Int = 2, after: Int): [Comment!]!\n}\n\n\"\"\"\nAn author, bound to `AuthorRecord`, which holds what the schema does not show.\n\"\"\"\ntype Author implements Node {\n  id: ID!\n  name: String!\n  \"\"\"Read from the record's hidden post ids.\"\"\"\n  posts(titlePrefix: String): [Post!]!\n}\n\ntype Comment {\n  id: ID!\n  \"\"\"\n  Fails with NOT_FOUND when the comment is hidden; non-null, so the comment becomes null, and so does the list.\n  \"\"\"\n  body(maxLength: Int): String!\n  \"\"\"\n  Fails with FORBIDDEN when the comment is hidden; nullable, so only it becomes null.\n  \"\"\"\n  note(maxLength: Int): String\n}\n\nunion SearchResult = Post | Author\n\n\"\"\"\nWhat a filter was given, field by field: `absent`, `null`, or the value.\n\"\"\"\ntype Seen {\n  title: String!\n  tag: String!\n  nested: String!\n}\n\ninput PostFilter {\n  title: String\n  tag: String\n  nested: PostFilter\n}\n\ninput PostPatch {\n  title: String\n  published: Date\n  tags: [String!]\n}\n\ntype Query {\n  post(id: ID!): Post\n  posts(filter: PostFilter, limit: Int = 10): [Post!]!\n  node(id: ID!): Node\n  search(text: String!): [SearchResult!]!\n  \"\"\"Reports how each argument arrived.\"\"\"\n  seen(title: String, tag: String, filter: PostFilter): Seen!\n  publishedOn(date: Date!): [Post!]\n  \"\"\"Always fails, with extensions.\"\"\"\n  broken: Int\n  \"\"\"Non-null and failing: nulls `data`.\"\"\"\n  fatal: Int!\n  \"\"\"JSON values that are arrays, alone and in a list.\"\"\"\n  settings: JSON\n  settingsList: [JSON]!\n}\n\ntype Mutation {\n  \"\"\"Applies only the fields given; returns what changed as the post.\"\"\"\n  updatePost(id: ID!, patch: PostPatch!): Post!\n}\n";
 /// What the API promises beyond its types, read from the schema's rule directives.
 pub static RULES: ::runtime::rules::ApiRules = ::runtime::rules::ApiRules {
-    name: "blog",
-    title: "blog",
-    document: "",
+    name: ::runtime::rules::Text::Borrowed("blog"),
+    title: ::runtime::rules::Text::Borrowed("blog"),
+    document: ::runtime::rules::Text::Borrowed(""),
     transport: ::runtime::rules::Transport::Graphql,
-    path: "/graphql",
+    path: ::runtime::rules::Text::Borrowed("/graphql"),
     auth: ::std::option::Option::None,
     error_format: ::std::option::Option::None,
-    rate_limits: &[],
+    rate_limits: ::runtime::rules::List::Borrowed(&[]),
     complexity: ::std::option::Option::None,
-    fields: &[],
+    fields: ::runtime::rules::List::Borrowed(&[]),
 };
 /// A small blog, executed end to end through the generated glue by `tests/it/e2e/blog.rs`.
 pub type Date = ::runtime::chrono::NaiveDate;

@@ -6,16 +6,16 @@ pub const SDL: &str = "# The rule vocabulary: every promise an API document make
 pub const PUBLIC_SDL: &str = "\"\"\"\nCorner cases of execution, compared between the fast and the reference executors by `tests/it/e2e/equivalence.rs`:\nvalues the Rust types do not rule out as null where the schema does (NaN floats, JSON nulls), errors at every depth\nand in list items, and interface fields that their object type narrows (nullable through the interface, non-null on\nthe object).\n\"\"\"\nscalar JSON\n\n\"\"\"Something boxed; every field is narrower on `Box`.\"\"\"\ninterface Thing {\n  name: String\n  inner: Thing\n  values: [JSON]\n  ratio: Float\n}\n\n\"\"\"A box holds boxes, down to its depth; its values depend on its number.\"\"\"\ntype Box implements Thing {\n  number: Int!\n  name: String!\n  \"\"\"Non-null here, nullable through `Thing`: fails below depth 0.\"\"\"\n  inner: Box!\n  values: [JSON!]!\n  \"\"\"NaN for every third box.\"\"\"\n  ratio: Float!\n  ratios: [Float!]\n  maybeRatio: Float\n  \"\"\"Null for every fifth box.\"\"\"\n  json: JSON!\n  \"\"\"The boxes inside; the one at index `fail` fails.\"\"\"\n  items(fail: Int): [Box!]!\n  \"\"\"The same, nullable items; the one at `missing` is null.\"\"\"\n  nullableItems(fail: Int, missing: Int): [Box]\n  \"\"\"Fails with the given code (NOT_FOUND by default), or answers.\"\"\"\n  check(fail: Boolean = true, code: Code = NOT_FOUND): String!\n}\n\nenum Code {\n  NOT_FOUND\n  FORBIDDEN\n  BAD_USER_INPUT\n}\n\ntype Query {\n  box(number: Int = 1, depth: Int = 2): Box\n  boxes(count: Int!, depth: Int = 1): [Box!]\n  thing(number: Int!): Thing\n  things(numbers: [Int!]!): [Thing]!\n  floats(numbers: [Int!]! = [1, 3]): [Float!]!\n  grid(rows: [[Int!]]): [[Float!]]\n}\n";
 /// What the API promises beyond its types, read from the schema's rule directives.
 pub static RULES: ::runtime::rules::ApiRules = ::runtime::rules::ApiRules {
-    name: "checks",
-    title: "checks",
-    document: "",
+    name: ::runtime::rules::Text::Borrowed("checks"),
+    title: ::runtime::rules::Text::Borrowed("checks"),
+    document: ::runtime::rules::Text::Borrowed(""),
     transport: ::runtime::rules::Transport::Graphql,
-    path: "/graphql",
+    path: ::runtime::rules::Text::Borrowed("/graphql"),
     auth: ::std::option::Option::None,
     error_format: ::std::option::Option::None,
-    rate_limits: &[],
+    rate_limits: ::runtime::rules::List::Borrowed(&[]),
     complexity: ::std::option::Option::None,
-    fields: &[],
+    fields: ::runtime::rules::List::Borrowed(&[]),
 };
 /// Corner cases of execution, compared between the fast and the reference executors by `tests/it/e2e/equivalence.rs`:
 /// values the Rust types do not rule out as null where the schema does (NaN floats, JSON nulls), errors at every depth

@@ -6,16 +6,16 @@ pub const SDL: &str = "# The rule vocabulary: every promise an API document make
 pub const PUBLIC_SDL: &str = "\"\"\"\nNames that collide once converted, and names the generator itself uses.\n\"\"\"\ntype Query {\n  fooBar: Int\n  foo_bar: Int\n  FooBar: Int\n  employee(id: ID!): Employee\n  \"\"\"\n  A field whose argument struct would be `QueryEmployeesArgs`, which a type already takes.\n  \"\"\"\n  employees(first: Int): [Employee!]!\n  engine: Int\n  execute: String\n}\n\n\"\"\"Takes the name the arguments of `Query.employee` would get.\"\"\"\ntype QueryEmployeeArgs {\n  id: ID!\n}\n\ntype QueryEmployeesArgs {\n  first: Int\n}\n\ntype Employee {\n  fooBar: String\n  foo_bar: String\n  manager(depth: Int): Employee\n  \"\"\"\n  The glue's wrapper of `Employee` is `EmployeeObject`; this type takes that name in the module.\n  \"\"\"\n  object: EmployeeObject\n}\n\ntype EmployeeObject {\n  id: ID!\n}\n\n\"\"\"Both camel-case to `FooBar`.\"\"\"\ntype Foo_Bar {\n  x: Int\n}\n\ntype FooBar {\n  x: Int\n}\n\ntype EmployeeResolvers {\n  x: Int\n}\n\nenum SDL {\n  A\n}\n\ninput glue {\n  x: Int\n}\n";
 /// What the API promises beyond its types, read from the schema's rule directives.
 pub static RULES: ::runtime::rules::ApiRules = ::runtime::rules::ApiRules {
-    name: "collisions",
-    title: "collisions",
-    document: "",
+    name: ::runtime::rules::Text::Borrowed("collisions"),
+    title: ::runtime::rules::Text::Borrowed("collisions"),
+    document: ::runtime::rules::Text::Borrowed(""),
     transport: ::runtime::rules::Transport::Graphql,
-    path: "/graphql",
+    path: ::runtime::rules::Text::Borrowed("/graphql"),
     auth: ::std::option::Option::None,
     error_format: ::std::option::Option::None,
-    rate_limits: &[],
+    rate_limits: ::runtime::rules::List::Borrowed(&[]),
     complexity: ::std::option::Option::None,
-    fields: &[],
+    fields: ::runtime::rules::List::Borrowed(&[]),
 };
 #[derive(
     Debug,

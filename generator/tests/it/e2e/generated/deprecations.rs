@@ -6,16 +6,16 @@ pub const SDL: &str = "# The rule vocabulary: every promise an API document make
 pub const PUBLIC_SDL: &str = "\"\"\"\nDeprecations on a field, an argument, an enum value and an input field become `#[deprecated]`.\n\"\"\"\ntype Query {\n  old: Int @deprecated\n  older: String @deprecated(reason: \"Use `new` instead.\")\n  search(\n    text: String,\n    query: String @deprecated(reason: \"Use `text`.\"),\n  ): [Item!]!\n  item: Item\n}\n\ntype Item {\n  id: ID!\n  legacyId: Int @deprecated(reason: \"IDs are strings now\")\n  status: Status!\n}\n\nenum Status {\n  ACTIVE\n  ARCHIVED @deprecated(reason: \"Archive was removed\")\n}\n\ninput ItemInput {\n  name: String\n  label: String @deprecated(reason: \"Use `name`\")\n}\n\ntype Mutation {\n  save(input: ItemInput!): Item @deprecated(reason: \"Use `store`\")\n}\n";
 /// What the API promises beyond its types, read from the schema's rule directives.
 pub static RULES: ::runtime::rules::ApiRules = ::runtime::rules::ApiRules {
-    name: "deprecations",
-    title: "deprecations",
-    document: "",
+    name: ::runtime::rules::Text::Borrowed("deprecations"),
+    title: ::runtime::rules::Text::Borrowed("deprecations"),
+    document: ::runtime::rules::Text::Borrowed(""),
     transport: ::runtime::rules::Transport::Graphql,
-    path: "/graphql",
+    path: ::runtime::rules::Text::Borrowed("/graphql"),
     auth: ::std::option::Option::None,
     error_format: ::std::option::Option::None,
-    rate_limits: &[],
+    rate_limits: ::runtime::rules::List::Borrowed(&[]),
     complexity: ::std::option::Option::None,
-    fields: &[],
+    fields: ::runtime::rules::List::Borrowed(&[]),
 };
 #[derive(
     Debug,

@@ -6,16 +6,16 @@ pub const SDL: &str = "# The rule vocabulary: every promise an API document make
 pub const PUBLIC_SDL: &str = "\"\"\"\nDescriptions become doc comments. \"Quotes\", back\\slashes \\n (not a newline), [brackets] and [links][x], <tags> and\n<b>html</b>, `code`, and a code fence:\n\n```graphql\nquery { a }\n```\n\n    An indented line that rustdoc would read as a doctest.\n~~~\ntilde fence\n~~~\n\"\"\"\ntype Query {\n  \"\"\"\n  A field with \"quotes\" and a \\ backslash, and a trailing */ comment closer /* too.\n  \"\"\"\n  a: Int\n  \"\"\"Unicode: café, 日本, emoji 🎉; a lone ] and [.\"\"\"\n  b(\n    \"\"\"An argument [with brackets] <and tags>.\"\"\"\n    x: Int,\n  ): String\n}\n";
 /// What the API promises beyond its types, read from the schema's rule directives.
 pub static RULES: ::runtime::rules::ApiRules = ::runtime::rules::ApiRules {
-    name: "descriptions",
-    title: "descriptions",
-    document: "",
+    name: ::runtime::rules::Text::Borrowed("descriptions"),
+    title: ::runtime::rules::Text::Borrowed("descriptions"),
+    document: ::runtime::rules::Text::Borrowed(""),
     transport: ::runtime::rules::Transport::Graphql,
-    path: "/graphql",
+    path: ::runtime::rules::Text::Borrowed("/graphql"),
     auth: ::std::option::Option::None,
     error_format: ::std::option::Option::None,
-    rate_limits: &[],
+    rate_limits: ::runtime::rules::List::Borrowed(&[]),
     complexity: ::std::option::Option::None,
-    fields: &[],
+    fields: ::runtime::rules::List::Borrowed(&[]),
 };
 /// The arguments of `Query.b`.
 #[derive(

@@ -6,16 +6,16 @@ pub const SDL: &str = "# The rule vocabulary: every promise an API document make
 pub const PUBLIC_SDL: &str = "\"\"\"\nWire names are kept; Rust names are UpperCamelCase, with collisions resolved by a trailing `_`.\n\"\"\"\nenum Role {\n  admin\n  simple\n  reviewer\n  no_access\n  \"\"\"Collides with `no_access` after case conversion.\"\"\"\n  NO_ACCESS\n  \"\"\"And so does this one.\"\"\"\n  NoAccess\n}\n\nenum EmploymentType {\n  FULL_TIME\n  PART_TIME\n  CONTRACTOR_1099\n}\n\ntype Query {\n  role: Role!\n  roles(only: [Role!], kind: EmploymentType = FULL_TIME): [Role]!\n  member: Member\n}\n\ntype Member {\n  role: Role\n  kinds: [EmploymentType!]!\n}\n";
 /// What the API promises beyond its types, read from the schema's rule directives.
 pub static RULES: ::runtime::rules::ApiRules = ::runtime::rules::ApiRules {
-    name: "enums",
-    title: "enums",
-    document: "",
+    name: ::runtime::rules::Text::Borrowed("enums"),
+    title: ::runtime::rules::Text::Borrowed("enums"),
+    document: ::runtime::rules::Text::Borrowed(""),
     transport: ::runtime::rules::Transport::Graphql,
-    path: "/graphql",
+    path: ::runtime::rules::Text::Borrowed("/graphql"),
     auth: ::std::option::Option::None,
     error_format: ::std::option::Option::None,
-    rate_limits: &[],
+    rate_limits: ::runtime::rules::List::Borrowed(&[]),
     complexity: ::std::option::Option::None,
-    fields: &[],
+    fields: ::runtime::rules::List::Borrowed(&[]),
 };
 #[derive(
     Debug,

@@ -6,16 +6,16 @@ pub const SDL: &str = "# The rule vocabulary: every promise an API document make
 pub const PUBLIC_SDL: &str = "\"\"\"\nInputs: defaults on fields and arguments, non-null and nullable (three-state) fields, recursion (boxed).\n\"\"\"\ninput EmployeeInput {\n  name: String!\n  title: String = \"Engineer\"\n  tags: [String!] = [\n    \"new\",\n  ]\n  level: Int! = 1\n  manager: EmployeeInput\n  reports: [EmployeeInput!]\n  address: AddressInput\n}\n\n\"\"\"Recursive through another input: both non-list edges are boxed.\"\"\"\ninput AddressInput {\n  line: String\n  owner: OwnerInput\n}\n\ninput OwnerInput {\n  address: AddressInput\n  name: String\n}\n\n\"\"\"A filter with only nullable fields derives `Default`.\"\"\"\ninput Filter {\n  and: [Filter!]\n  not: Filter\n  name: String\n}\n\ntype Query {\n  employees(filter: Filter = {name: \"a\"}, first: Int = 10, after: String): [Employee!]!\n}\n\ntype Mutation {\n  createEmployee(input: EmployeeInput!): Employee!\n  updateEmployee(id: ID!, input: EmployeeInput!, notify: Boolean = false): Employee\n}\n\ntype Employee {\n  id: ID!\n  name: String!\n  title: String\n}\n";
 /// What the API promises beyond its types, read from the schema's rule directives.
 pub static RULES: ::runtime::rules::ApiRules = ::runtime::rules::ApiRules {
-    name: "inputs",
-    title: "inputs",
-    document: "",
+    name: ::runtime::rules::Text::Borrowed("inputs"),
+    title: ::runtime::rules::Text::Borrowed("inputs"),
+    document: ::runtime::rules::Text::Borrowed(""),
     transport: ::runtime::rules::Transport::Graphql,
-    path: "/graphql",
+    path: ::runtime::rules::Text::Borrowed("/graphql"),
     auth: ::std::option::Option::None,
     error_format: ::std::option::Option::None,
-    rate_limits: &[],
+    rate_limits: ::runtime::rules::List::Borrowed(&[]),
     complexity: ::std::option::Option::None,
-    fields: &[],
+    fields: ::runtime::rules::List::Borrowed(&[]),
 };
 #[derive(
     Debug,

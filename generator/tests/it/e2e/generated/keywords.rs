@@ -6,16 +6,16 @@ pub const SDL: &str = "# The rule vocabulary: every promise an API document make
 pub const PUBLIC_SDL: &str = "\"\"\"\nRust keywords as names: raw identifiers where allowed, a trailing `_` for `self`, `Self`, `super`, `crate`.\n\"\"\"\ntype Query {\n  type: String\n  self: Int\n  match(in: String, where: Int, self: Boolean): [Self!]!\n  crate: Resolvers\n  fn: async\n}\n\n\"\"\"A type named `Self`.\"\"\"\ntype Self {\n  loop: Int!\n  super: String\n  move(ref: Int): Int\n}\n\n\"\"\"A type named like the trait every schema gets.\"\"\"\ntype Resolvers {\n  impl: Boolean\n}\n\n\"\"\"An enum whose values are keywords.\"\"\"\nenum async {\n  await\n  self\n  Self\n  type\n}\n\ninput where {\n  for: Int\n  mod: where\n}\n\ntype Mutation {\n  let(while: where!): Boolean\n}\n";
 /// What the API promises beyond its types, read from the schema's rule directives.
 pub static RULES: ::runtime::rules::ApiRules = ::runtime::rules::ApiRules {
-    name: "keywords",
-    title: "keywords",
-    document: "",
+    name: ::runtime::rules::Text::Borrowed("keywords"),
+    title: ::runtime::rules::Text::Borrowed("keywords"),
+    document: ::runtime::rules::Text::Borrowed(""),
     transport: ::runtime::rules::Transport::Graphql,
-    path: "/graphql",
+    path: ::runtime::rules::Text::Borrowed("/graphql"),
     auth: ::std::option::Option::None,
     error_format: ::std::option::Option::None,
-    rate_limits: &[],
+    rate_limits: ::runtime::rules::List::Borrowed(&[]),
     complexity: ::std::option::Option::None,
-    fields: &[],
+    fields: ::runtime::rules::List::Borrowed(&[]),
 };
 /// An enum whose values are keywords.
 #[derive(

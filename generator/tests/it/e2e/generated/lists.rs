@@ -6,16 +6,16 @@ pub const SDL: &str = "# The rule vocabulary: every promise an API document make
 pub const PUBLIC_SDL: &str = "\"\"\"\nLists at every nesting, nullable and non-null, in output fields, arguments and input fields.\n\"\"\"\ntype Query {\n  a: [Int]\n  b: [Int!]\n  c: [Int]!\n  d: [Int!]!\n  e: [[Int!]]!\n  f: [[Int]!]\n  g: [[[String]]]\n  h: [[Int!]!]!\n  \"\"\"Lists of objects are resolved.\"\"\"\n  points: [[Point!]]!\n  \"\"\"\n  Arguments keep nullable items as `Option` and the nullable argument itself three-state.\n  \"\"\"\n  grid(rows: [[Int!]]!, cols: [[Int]!], cells: [Int], filter: GridFilter): [Point]\n}\n\ntype Point {\n  x: Int!\n  tags: [String!]\n  matrix: [[Float]]!\n}\n\ninput GridFilter {\n  ids: [ID!]\n  nested: [[ID]!]!\n  sub: [GridFilter!]\n}\n";
 /// What the API promises beyond its types, read from the schema's rule directives.
 pub static RULES: ::runtime::rules::ApiRules = ::runtime::rules::ApiRules {
-    name: "lists",
-    title: "lists",
-    document: "",
+    name: ::runtime::rules::Text::Borrowed("lists"),
+    title: ::runtime::rules::Text::Borrowed("lists"),
+    document: ::runtime::rules::Text::Borrowed(""),
     transport: ::runtime::rules::Transport::Graphql,
-    path: "/graphql",
+    path: ::runtime::rules::Text::Borrowed("/graphql"),
     auth: ::std::option::Option::None,
     error_format: ::std::option::Option::None,
-    rate_limits: &[],
+    rate_limits: ::runtime::rules::List::Borrowed(&[]),
     complexity: ::std::option::Option::None,
-    fields: &[],
+    fields: ::runtime::rules::List::Borrowed(&[]),
 };
 #[derive(
     Debug,

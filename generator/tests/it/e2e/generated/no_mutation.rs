@@ -6,16 +6,16 @@ pub const SDL: &str = "# The rule vocabulary: every promise an API document make
 pub const PUBLIC_SDL: &str = "\"\"\"\nOnly a query root, and no `schema` definition: `execute` passes no mutation root.\n\"\"\"\ntype Query {\n  hello(name: String = \"world\"): String!\n}\n";
 /// What the API promises beyond its types, read from the schema's rule directives.
 pub static RULES: ::runtime::rules::ApiRules = ::runtime::rules::ApiRules {
-    name: "no_mutation",
-    title: "no_mutation",
-    document: "",
+    name: ::runtime::rules::Text::Borrowed("no_mutation"),
+    title: ::runtime::rules::Text::Borrowed("no_mutation"),
+    document: ::runtime::rules::Text::Borrowed(""),
     transport: ::runtime::rules::Transport::Graphql,
-    path: "/graphql",
+    path: ::runtime::rules::Text::Borrowed("/graphql"),
     auth: ::std::option::Option::None,
     error_format: ::std::option::Option::None,
-    rate_limits: &[],
+    rate_limits: ::runtime::rules::List::Borrowed(&[]),
     complexity: ::std::option::Option::None,
-    fields: &[],
+    fields: ::runtime::rules::List::Borrowed(&[]),
 };
 /// The arguments of `Query.hello`.
 #[derive(
