@@ -311,7 +311,7 @@ fn run_a2(cx: &Context<'_>) -> Check {
         for c in &cx.target.credentials {
             if !c.roles.iter().any(|r| f.roles.iter().any(|role| role == r)) {
                 pairs.push((
-                    f.field_name.to_owned(),
+                    f.field_name.to_string(),
                     f.roles.join("|"),
                     operation.clone(),
                     c.clone(),
