@@ -12,54 +12,63 @@ fn main() {
     compile(&workable, "../schemas/workable_members.graphql");
 }
 
-/// Workable members: a member carries its collaboration rules, a rule its departments and locations, a page its
-/// members and the link to the next page.
+/// Workable members: a member is a shared record (a read copies none) that also carries the jobs it collaborates
+/// on, which the `shortcode` filter reads and the GraphQL type does not show.
 fn workable_bindings(config: &mut generator::Config) {
-    config
-        .bind(
-            "Member",
-            "std::sync::Arc<crate::workable::store::MemberRecord>",
-        )
-        .bind("CollaborationRule", "crate::workable::store::RuleRecord")
-        .bind("MembersPage", "crate::workable::store::PageRecord");
+    config.bind(
+        "Member",
+        "std::sync::Arc<crate::workable::store::MemberRecord>",
+    );
 }
 
-/// Greenhouse Onboarding: object types backed by the store's records (see `src/greenhouse/bindings.rs`), so that
-/// resolvers receive the foreign keys, custom field ids and page windows the GraphQL types hide.
+/// Greenhouse Onboarding: the store's records back the object types whose fields are looked up from what the
+/// GraphQL types hide (foreign keys, custom field ids; see `src/greenhouse/bindings.rs`), and those fields are
+/// resolved when asked for. Connections, edges and payloads are the generated structs, built by the resolvers.
 fn greenhouse_bindings(config: &mut generator::Config) {
     const BOUND: &[&str] = &[
-        "AddDepartmentPayload",
-        "AddLocationPayload",
         "CustomField",
-        "CustomFieldConnection",
-        "CustomFieldEdge",
         "CustomFieldValue",
         "Department",
-        "DepartmentConnection",
-        "DepartmentEdge",
         "Document",
         "Employee",
-        "EmployeeConnection",
-        "EmployeeEdge",
         "Location",
-        "LocationConnection",
-        "LocationEdge",
-        "OtherCriterionConnection",
-        "OtherCriterionEdge",
         "PendingHire",
         "SignatureRequest",
         "SignatureRequestTemplate",
         "State",
         "Team",
-        "TeamCategoryConnection",
-        "TeamCategoryEdge",
-        "TeamConnection",
-        "TeamEdge",
-        "UpdateDepartmentPayload",
-        "UpdateLocationPayload",
+    ];
+    const LOOKED_UP: &[&str] = &[
+        "Country.states",
+        "CustomField.customFieldGroup",
+        "CustomField.teamCategory",
+        "CustomFieldValue.customField",
+        "Department.departmentLead",
+        "Document.file",
+        "Employee.department",
+        "Employee.documents",
+        "Employee.hrManager",
+        "Employee.location",
+        "Employee.manager",
+        "Employee.otherCriteria",
+        "Employee.profileImage",
+        "Location.locationLead",
+        "PendingHire.department",
+        "PendingHire.hrManager",
+        "PendingHire.location",
+        "PendingHire.manager",
+        "SignatureRequest.counterSigner",
+        "SignatureRequest.file",
+        "SignatureRequest.signatureRequestTemplate",
+        "SignatureRequestTemplate.counterSigner",
+        "State.country",
+        "Team.teamCategory",
     ];
     for name in BOUND {
         config.bind(name, &format!("crate::greenhouse::bindings::{name}"));
+    }
+    for field in LOOKED_UP {
+        config.resolve(field);
     }
 }
 

@@ -1,7 +1,7 @@
 //! The generator's configuration, shaped like `prost_build::Config`: setters that chain, then `compile` (files) or
 //! `generate` (text).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use crate::{Error, Module};
@@ -28,6 +28,8 @@ pub struct Config {
     pub(crate) out_dir: Option<PathBuf>,
     pub(crate) scalars: BTreeMap<String, String>,
     pub(crate) bindings: BTreeMap<String, String>,
+    pub(crate) resolved: BTreeSet<String>,
+    pub(crate) required_resolvers: bool,
     pub(crate) type_attributes: Vec<(String, String)>,
     pub(crate) field_attributes: Vec<(String, String)>,
     pub(crate) runtime_path: String,
@@ -66,6 +68,8 @@ impl Config {
             out_dir: None,
             scalars: BTreeMap::new(),
             bindings: BTreeMap::new(),
+            resolved: BTreeSet::new(),
+            required_resolvers: false,
             type_attributes: Vec::new(),
             field_attributes: Vec::new(),
             runtime_path: "::runtime".to_owned(),
@@ -108,6 +112,32 @@ impl Config {
     pub fn bind(&mut self, graphql_type: &str, rust_path: &str) -> &mut Self {
         self.bindings
             .insert(graphql_type.to_owned(), rust_path.to_owned());
+        self
+    }
+
+    /// Makes a field without arguments a resolver method instead of a struct field (`Type.field`), for data that is
+    /// loaded lazily or computed when asked for (gqlgen's "resolver" fields). Fields with arguments are resolver
+    /// methods anyway.
+    ///
+    /// ```
+    /// let mut config = generator::Config::new();
+    /// config.resolve("Employee.manager").resolve("Company.employeeCount");
+    /// ```
+    pub fn resolve(&mut self, field: &str) -> &mut Self {
+        self.resolved.insert(field.to_owned());
+        self
+    }
+
+    /// Whether resolver methods are generated without a default body, so that the compiler lists every method an
+    /// implementation lacks (default: no; every method answers "not implemented: Type.field" until written). The
+    /// `Resolvers` accessors then have no default either.
+    ///
+    /// ```
+    /// let mut config = generator::Config::new();
+    /// config.required_resolvers(true);
+    /// ```
+    pub fn required_resolvers(&mut self, required: bool) -> &mut Self {
+        self.required_resolvers = required;
         self
     }
 

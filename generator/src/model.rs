@@ -17,10 +17,10 @@ use crate::{Error, Problem, RULE_VOCABULARY};
 
 /// Top-level names the generated module always defines; GraphQL types that want them get a trailing `_`.
 pub(crate) const RESERVED: &[&str] = &[
-    "SDL",
     "PUBLIC_SDL",
     "RULES",
     "Resolvers",
+    "NotImplemented",
     "execute",
     "execute_reference",
     "engine",
@@ -65,12 +65,14 @@ pub(crate) struct Object {
     pub ident: Ident,
     pub doc: Doc,
     pub is_root: bool,
-    /// Fields without arguments whose type is a scalar or enum (or lists of them): struct fields.
+    /// Fields without arguments (leaves, objects, lists of them): struct fields. Empty for root types.
     pub data_fields: Vec<Field>,
-    /// Fields with arguments or of object, interface or union type: resolver methods.
+    /// Fields with arguments, fields named by `Config::resolve`, and every field of a root type: resolver methods.
     pub resolver_fields: Vec<Field>,
     /// The trait of the resolver methods, when there are any.
     pub trait_ident: Option<Ident>,
+    /// The method of `Resolvers` that gives the implementation of `trait_ident`.
+    pub accessor: Option<Ident>,
     /// The glue's wrapper type for values of this object.
     pub glue_ident: Ident,
     pub attributes: Vec<TokenStream>,
@@ -86,6 +88,8 @@ pub(crate) struct Field {
     /// The struct of the arguments, when there are any.
     pub args_ident: Option<Ident>,
     pub attributes: Vec<TokenStream>,
+    /// A plain field boxed because its object type holds itself through it.
+    pub boxed: bool,
 }
 
 /// An argument or an input field.
@@ -107,6 +111,8 @@ pub(crate) struct Abstract {
     pub ident: Ident,
     pub doc: Doc,
     pub members: Vec<String>,
+    /// The fields an interface declares (none for a union).
+    pub fields: Vec<String>,
     /// The glue's marker type for values of this interface or union.
     pub glue_ident: Ident,
     pub attributes: Vec<TokenStream>,
@@ -139,11 +145,11 @@ pub(crate) struct Model {
     pub module: String,
     /// The schema's file name, for the header and for messages.
     pub source_name: String,
-    /// The SDL with the rule vocabulary: everything the rules table was read from.
-    pub sdl: String,
     /// The SDL the API shows its clients: no rule directives, no vocabulary types.
     pub public_sdl: String,
     pub runtime: TokenStream,
+    /// `Config::required_resolvers`: resolver methods without default bodies.
+    pub required_resolvers: bool,
     pub query: Option<String>,
     pub mutation: Option<String>,
     pub scalars: Vec<Scalar>,
@@ -158,7 +164,7 @@ pub(crate) struct Model {
 
 impl Model {
     pub(crate) fn build(config: &Config, source: &Source) -> Result<Model, Error> {
-        let (schema, with_vocabulary) = parse(source)?;
+        let schema = parse(source)?;
         let vocabulary = vocabulary();
         let runtime: TokenStream = syn::parse_str::<syn::Path>(&config.runtime_path)
             .map(|p| quote!(#p))
@@ -179,11 +185,6 @@ impl Model {
             path: &source.path,
         };
         let mut model = builder.model(module, vocabulary, rules)?;
-        model.sdl = if with_vocabulary {
-            format!("{RULE_VOCABULARY}\n{}", source.text)
-        } else {
-            source.text.clone()
-        };
         model.public_sdl = public_sdl(&schema, vocabulary);
         model.source_name = source.path.file_name().map_or_else(
             || source.path.display().to_string(),
@@ -210,6 +211,19 @@ impl Model {
             inner
         } else {
             quote!(::std::option::Option<#inner>)
+        }
+    }
+
+    /// The Rust type of a plain field of an object struct: its output type, boxed where the object holds itself.
+    pub(crate) fn data_type(&self, field: &Field, prefix: &TokenStream) -> TokenStream {
+        if !field.boxed {
+            return self.output_type(&field.ty, prefix);
+        }
+        let named = self.named(field.ty.inner_named_type(), prefix);
+        if field.ty.is_non_null() {
+            quote!(::std::boxed::Box<#named>)
+        } else {
+            quote!(::std::option::Option<::std::boxed::Box<#named>>)
         }
     }
 
@@ -409,9 +423,9 @@ impl Builder<'_> {
         let mut model = Model {
             module,
             source_name: String::new(),
-            sdl: String::new(),
             public_sdl: String::new(),
             runtime: self.runtime.clone(),
+            required_resolvers: self.config.required_resolvers,
             query: query.clone(),
             mutation: mutation.clone(),
             scalars: Vec::new(),
@@ -424,8 +438,10 @@ impl Builder<'_> {
         };
         let boxed = recursive_input_fields(schema);
         let implementers = schema.implementers_map();
+        let mut accessors = Namespace::default();
         // The glue module's own names (see `emit/glue.rs`) are taken.
-        let mut glue = Namespace::with_reserved(&["SCHEMA", "Opt", "List", "Plain", "Leaf"]);
+        let mut glue =
+            Namespace::with_reserved(&["SCHEMA", "Opt", "List", "Plain", "Leaf", "Boxed"]);
         for &name in &names {
             let ident = match &model.kinds[name] {
                 Kind::Scalar(i)
@@ -472,12 +488,10 @@ impl Builder<'_> {
                     let mut data_fields = Vec::new();
                     let mut resolver_fields = Vec::new();
                     for field in def.fields.values() {
-                        let named = field.ty.inner_named_type();
-                        let leaf = matches!(
-                            model.kinds.get(named.as_str()),
-                            Some(Kind::Builtin(_) | Kind::Scalar(_) | Kind::Enum(_))
-                        );
-                        let is_data = !is_root && leaf && field.arguments.is_empty();
+                        let coordinate = format!("{name}.{}", field.name);
+                        let is_data = !is_root
+                            && field.arguments.is_empty()
+                            && !self.config.resolved.contains(&coordinate);
                         let namespace = if is_data {
                             &mut struct_fields
                         } else {
@@ -506,7 +520,8 @@ impl Builder<'_> {
                             ty: field.ty.clone(),
                             args,
                             args_ident,
-                            attributes: self.field_attributes(&format!("{name}.{}", field.name))?,
+                            attributes: self.field_attributes(&coordinate)?,
+                            boxed: false,
                         };
                         if is_data {
                             data_fields.push(built)
@@ -516,6 +531,9 @@ impl Builder<'_> {
                     }
                     let trait_ident = (!resolver_fields.is_empty())
                         .then(|| top.allocate(&format!("{}Resolvers", base(&ident))));
+                    let accessor = trait_ident
+                        .as_ref()
+                        .map(|_| accessors.allocate(&snake(name)));
                     let glue_ident = glue.allocate(&format!("{}Object", base(&ident)));
                     model.objects.push(Object {
                         name: name.to_owned(),
@@ -525,6 +543,7 @@ impl Builder<'_> {
                         data_fields,
                         resolver_fields,
                         trait_ident,
+                        accessor,
                         glue_ident,
                         attributes,
                     });
@@ -548,6 +567,7 @@ impl Builder<'_> {
                         ident,
                         doc,
                         members,
+                        fields: def.fields.keys().map(|f| f.to_string()).collect(),
                         glue_ident,
                         attributes,
                     });
@@ -567,6 +587,7 @@ impl Builder<'_> {
                         ident,
                         doc,
                         members,
+                        fields: Vec::new(),
                         glue_ident,
                         attributes,
                     });
@@ -591,7 +612,36 @@ impl Builder<'_> {
                 }
             }
         }
+        self.check_resolved(&model);
+        let recursive = recursive_output_fields(&model);
+        for object in &mut model.objects {
+            for field in &mut object.data_fields {
+                field.boxed = recursive.contains(&(object.name.clone(), field.name.clone()));
+            }
+        }
         Ok(model)
+    }
+
+    /// Every field that `Config::resolve` names must be a field of an object type.
+    fn check_resolved(&mut self, model: &Model) {
+        for coordinate in &self.config.resolved {
+            let found = coordinate
+                .split_once('.')
+                .is_some_and(|(type_name, field)| {
+                    model
+                        .object(type_name)
+                        .is_some_and(|o| o.resolver_fields.iter().any(|f| f.name == field))
+                });
+            if !found {
+                self.problem(
+                    None,
+                    format!(
+                        "`Config::resolve(\"{coordinate}\")` names no field of an object type; write it as \
+                         `Type.field`"
+                    ),
+                );
+            }
+        }
     }
 
     /// The schema's own types may not use the vocabulary's types: they are left out of the generated code and of
@@ -748,7 +798,7 @@ fn doc(description: &Option<Node<str>>, directives: &DirectiveList) -> Doc {
 /// a [`Problem`].
 /// The rules table of one schema, every problem of its directives reported at once.
 pub(crate) fn read_rules(source: &Source) -> Result<runtime::rules::ApiRules, Error> {
-    let (schema, _) = parse(source)?;
+    let schema = parse(source)?;
     let mut problems = Vec::new();
     let rules = crate::rules::read(
         &schema,
@@ -764,7 +814,7 @@ pub(crate) fn read_rules(source: &Source) -> Result<runtime::rules::ApiRules, Er
     }
 }
 
-fn parse(source: &Source) -> Result<(Valid<Schema>, bool), Error> {
+fn parse(source: &Source) -> Result<Valid<Schema>, Error> {
     // Parsed once; a file with syntax errors is parsed again by the builder, which reports them.
     let parsed = ast::Document::parse(&source.text, &source.path).ok();
     let declares_vocabulary = parsed.as_ref().is_some_and(|doc| {
@@ -797,7 +847,7 @@ fn parse(source: &Source) -> Result<(Valid<Schema>, bool), Error> {
         }
     };
     match schema.validate() {
-        Ok(schema) => Ok((schema, !declares_vocabulary)),
+        Ok(schema) => Ok(schema),
         Err(with_errors) => {
             let mut found = problems(&with_errors.errors);
             found.sort_by_key(|p| (p.line, p.column));
@@ -942,6 +992,36 @@ fn recursive_input_fields(schema: &Schema) -> BTreeSet<(String, String)> {
             }
         }
     }
+    fields_in_cycles(&edges)
+}
+
+/// The plain fields of object type that an object holds inside itself through a chain of plain fields (outside
+/// lists): each must be boxed. A union or interface holds each of its members.
+fn recursive_output_fields(model: &Model) -> BTreeSet<(String, String)> {
+    let mut edges: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
+    for object in model.objects.iter().filter(|o| !o.is_root) {
+        for field in &object.data_fields {
+            if !field.ty.is_list() && !model.is_leaf(field.ty.inner_named_type()) {
+                edges
+                    .entry(object.name.as_str())
+                    .or_default()
+                    .push((field.name.as_str(), field.ty.inner_named_type().as_str()));
+            }
+        }
+    }
+    for a in &model.abstracts {
+        for member in &a.members {
+            edges
+                .entry(a.name.as_str())
+                .or_default()
+                .push(("", member.as_str()));
+        }
+    }
+    fields_in_cycles(&edges)
+}
+
+/// The edges `(owner, field)` of a type graph that lie on a cycle.
+fn fields_in_cycles(edges: &BTreeMap<&str, Vec<(&str, &str)>>) -> BTreeSet<(String, String)> {
     let reaches = |from: &str, to: &str| {
         let mut seen = BTreeSet::new();
         let mut stack = vec![from];
@@ -962,7 +1042,7 @@ fn recursive_input_fields(schema: &Schema) -> BTreeSet<(String, String)> {
         false
     };
     let mut boxed = BTreeSet::new();
-    for (owner, fields) in &edges {
+    for (owner, fields) in edges {
         for (field, target) in fields {
             if reaches(target, owner) {
                 boxed.insert((owner.to_string(), field.to_string()));

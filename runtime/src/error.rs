@@ -31,11 +31,13 @@ pub enum ErrorCode {
     TooComplex,
     /// A fault of the server's own; the message never carries internals.
     Internal,
+    /// A resolver the implementation has not written yet (the generated default body).
+    NotImplemented,
 }
 
 impl ErrorCode {
     /// Every code, for exhaustive tables in tests and renderers.
-    pub const ALL: [ErrorCode; 10] = [
+    pub const ALL: [ErrorCode; 11] = [
         ErrorCode::ParseFailed,
         ErrorCode::ValidationFailed,
         ErrorCode::BadUserInput,
@@ -46,6 +48,7 @@ impl ErrorCode {
         ErrorCode::RateLimited,
         ErrorCode::TooComplex,
         ErrorCode::Internal,
+        ErrorCode::NotImplemented,
     ];
 
     /// A stable `SCREAMING_SNAKE` name, for logs and generic renderings.
@@ -61,6 +64,7 @@ impl ErrorCode {
             ErrorCode::RateLimited => "RATE_LIMITED",
             ErrorCode::TooComplex => "TOO_COMPLEX",
             ErrorCode::Internal => "INTERNAL",
+            ErrorCode::NotImplemented => "NOT_IMPLEMENTED",
         }
     }
 }
@@ -98,6 +102,16 @@ impl FieldError {
 
     pub fn bad_input(message: impl Into<String>) -> Self {
         Self::new(ErrorCode::BadUserInput, message)
+    }
+
+    /// What a generated resolver method answers until it is implemented: `not implemented: Type.field`, with the
+    /// field's schema coordinate in the `coordinate` extension.
+    pub fn not_implemented(coordinate: &str) -> Self {
+        Self::new(
+            ErrorCode::NotImplemented,
+            format!("not implemented: {coordinate}"),
+        )
+        .with_extension("coordinate", coordinate)
     }
 
     /// Adds one extension member.

@@ -25,7 +25,14 @@ pub use serde;
 pub use serde_json;
 pub use url;
 
-/// Includes the module generated for one schema by `generator::compile` in `build.rs`.
+/// Includes the module generated for one schema by `generator::compile` in `build.rs`: either as a whole module
+/// (dead-code warnings allowed in it, since a crate typically uses part of what a schema defines)
+///
+/// ```text
+/// runtime::include_schema!(pub mod greenhouse_onboarding);
+/// ```
+///
+/// or inside a module of your own:
 ///
 /// ```text
 /// pub mod greenhouse_onboarding {
@@ -34,6 +41,13 @@ pub use url;
 /// ```
 #[macro_export]
 macro_rules! include_schema {
+    ($(#[$attr:meta])* $vis:vis mod $module:ident) => {
+        $(#[$attr])*
+        #[allow(dead_code)]
+        $vis mod $module {
+            include!(concat!(env!("OUT_DIR"), "/", stringify!($module), ".rs"));
+        }
+    };
     ($module:literal) => {
         include!(concat!(env!("OUT_DIR"), "/", $module, ".rs"));
     };

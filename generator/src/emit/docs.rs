@@ -25,23 +25,58 @@ pub(super) fn description(description: Option<&str>) -> TokenStream {
     // The indentation of a list item's continuation lines, which markdown (and clippy's `doc_lazy_continuation`)
     // want indented under the item (a continuation line never starts a code block, whatever its indentation).
     let mut continuation = 0;
-    text.lines()
-        .map(|line| {
-            let trimmed = line.trim();
-            let indent = if trimmed.is_empty() {
-                continuation = 0;
-                0
-            } else if let Some(width) = list_marker(trimmed) {
-                continuation = width;
-                0
-            } else {
-                continuation
-            };
-            let line = format!(" {}{}", " ".repeat(indent), escape(trimmed));
+    let mut tokens = TokenStream::new();
+    for line in text.lines() {
+        let trimmed = line.trim();
+        let indent = if trimmed.is_empty() {
+            continuation = 0;
+            0
+        } else if let Some(width) = list_marker(trimmed) {
+            continuation = width;
+            0
+        } else {
+            continuation
+        };
+        let escaped = escape(trimmed);
+        if escaped.is_empty() {
+            tokens.extend(quote!(#[doc = ""]));
+            continue;
+        }
+        for (i, piece) in wrap(&escaped, DOC_WIDTH.saturating_sub(continuation)).enumerate() {
+            let indent = if i == 0 { indent } else { continuation };
+            let line = format!(" {}{piece}", " ".repeat(indent));
             let line = line.trim_end();
-            quote!(#[doc = #line])
-        })
-        .collect()
+            tokens.extend(quote!(#[doc = #line]));
+        }
+    }
+    tokens
+}
+
+/// The widest doc text on a line: with `    /// ` before it, a doc line stays within 100 columns.
+const DOC_WIDTH: usize = 88;
+
+/// A line in pieces no wider than `width`, cut at spaces (a word wider than `width` stays whole).
+fn wrap(line: &str, width: usize) -> impl Iterator<Item = &str> {
+    let mut rest = line;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        if rest.chars().count() <= width {
+            return Some(std::mem::take(&mut rest));
+        }
+        let cut = rest
+            .char_indices()
+            .take(width + 1)
+            .filter(|&(_, c)| c == ' ')
+            .map(|(i, _)| i)
+            .last()
+            .or_else(|| rest.find(' '))
+            .unwrap_or(rest.len());
+        let (piece, tail) = rest.split_at(cut);
+        rest = tail.trim_start();
+        Some(piece)
+    })
 }
 
 /// The width of a list item's marker (`- `, `* `, `+ `, `1. `, `12) `) when `line` starts one.
@@ -81,6 +116,25 @@ mod tests {
         assert!(text.contains(r#"" Use \\[x\\] \\<b\\> `c`""#), "{text}");
         assert!(text.contains(r#"" \\```rust""#), "{text}");
         assert!(text.contains(r#"" indented \"q\" \\ back""#), "{text}");
+    }
+
+    #[test]
+    fn long_lines_are_wrapped_at_spaces() {
+        let long = "word ".repeat(40);
+        let text = description(Some(&format!("- {long}"))).to_string();
+        let lines: Vec<&str> = text.split("# [doc = ").skip(1).collect();
+        assert!(lines.len() > 2, "{text}");
+        assert!(lines.iter().all(|l| l.len() <= DOC_WIDTH + 8), "{text}");
+        assert!(
+            lines[1].starts_with("\"   word"),
+            "continuation under the item: {text}"
+        );
+        let url = format!("see https://example.com/{}", "x".repeat(120));
+        let text = description(Some(&url)).to_string();
+        assert!(
+            text.contains(&"x".repeat(120)),
+            "a word wider than a line stays whole: {text}"
+        );
     }
 
     #[test]

@@ -38,7 +38,8 @@ pub(super) fn api(model: &Model) -> TokenStream {
         variables: &#runtime::response::JsonMap,
     };
     quote! {
-        /// The operation engine of this schema: parses, validates (against [`PUBLIC_SDL`]) and caches operations.
+        /// The operation engine of this schema: parses, validates (against [`PUBLIC_SDL`]) and caches
+    /// operations.
         pub fn engine(limits: #runtime::engine::Limits) -> #runtime::engine::Engine {
             #runtime::engine::Engine::new(PUBLIC_SDL, #source_name, limits)
         }
@@ -50,9 +51,10 @@ pub(super) fn api(model: &Model) -> TokenStream {
             ).await
         }
 
-        /// Executes like [`execute`], through the reference executor (apollo-compiler's resolvers) only: what
-        /// `execute` falls back to where its fast executor does not reach (introspection). Kept callable for the
-        /// differential tests, which check that both answer alike; not for production use.
+        /// Executes like [`execute`], through the reference executor (apollo-compiler's resolvers)
+        /// only: what `execute` falls back to where its fast executor does not reach
+        /// (introspection). Kept callable for the differential tests, which check that both answer
+        /// alike; not for production use.
         #[doc(hidden)]
         pub async fn execute_reference<R: Resolvers>(#signature) -> #runtime::response::Response {
             #runtime::exec::execute_reference::<R, glue::#query, #mutation_marker>(
@@ -67,7 +69,10 @@ pub(super) fn module_text(model: &Model) -> String {
     let runtime = text(&model.runtime);
     let mut out = String::with_capacity(64 * 1024);
     out.push_str("#[allow(deprecated)]\nmod glue {\n    #[allow(unused_imports)]\n");
-    let _ = writeln!(out, "    use {runtime}::exec::{{Leaf, List, Opt, Plain}};");
+    let _ = writeln!(
+        out,
+        "    use {runtime}::exec::{{Boxed, Leaf, List, Opt, Plain}};"
+    );
     let _ = writeln!(
         out,
         "    pub(super) static SCHEMA: {runtime}::exec::SchemaTable = {runtime}::exec::SchemaTable {{"
@@ -92,6 +97,33 @@ pub(super) fn module_text(model: &Model) -> String {
         abstract_glue(model, &runtime, a, &mut out);
     }
     out.push_str("}\n");
+    wrap_lines(&out, super::MAX_LINE)
+}
+
+/// Lines longer than `width` broken after a comma (a macro's tokens do not care where lines break), the rest of
+/// the line indented one step further.
+fn wrap_lines(text: &str, width: usize) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 32);
+    for line in text.lines() {
+        let indent = line.len() - line.trim_start().len();
+        let pad = " ".repeat(indent + 4);
+        let mut current = line.to_owned();
+        while current.len() > width {
+            let Some(cut) = current[..width]
+                .rfind(", ")
+                .map(|at| at + 1)
+                .or_else(|| current[..width].rfind(" => "))
+                .filter(|&at| at > pad.len())
+            else {
+                break;
+            };
+            out.push_str(&current[..cut]);
+            out.push('\n');
+            current = format!("{pad}{}", current[cut..].trim_start());
+        }
+        out.push_str(&current);
+        out.push('\n');
+    }
     out
 }
 
@@ -110,14 +142,15 @@ fn object_glue(model: &Model, runtime: &str, id: usize, object: &Object, out: &m
     };
     let _ = writeln!(
         out,
-        "    {runtime}::glue_object! {{\n        {} = {id} {}: {value}{data}, super::Resolvers {{",
+        "    {runtime}::glue_object! {{\n        {} = {id} {}:\n            {value}{data},\n            \
+         super::Resolvers {{",
         object.glue_ident,
         Literal::string(name),
     );
     let fields = object.data_fields.iter().chain(&object.resolver_fields);
     for (index, field) in fields.enumerate() {
         let spec = if index < object.data_fields.len() {
-            format!("data({}, {})", field.ident, shape(model, &field.ty))
+            data_field(model, field)
         } else {
             resolver_field(model, object, field)
         };
@@ -130,8 +163,23 @@ fn object_glue(model: &Model, runtime: &str, id: usize, object: &Object, out: &m
     out.push_str("        }\n    }\n");
 }
 
+/// A plain field: a leaf written as it is, or a held object completed (through `Boxed` where it is boxed).
+fn data_field(model: &Model, field: &Field) -> String {
+    if model.is_leaf(field.ty.inner_named_type()) {
+        return format!("data({}, {})", field.ident, shape(model, &field.ty));
+    }
+    let mut shape = shape(model, &field.ty);
+    if field.boxed {
+        let named = named_shape(model, field.ty.inner_named_type(), field.ty.is_non_null());
+        shape = shape.replacen(&named, &format!("Boxed<{named}>"), 1);
+    }
+    format!("nested({}, {shape})", field.ident)
+}
+
 fn resolver_field(model: &Model, object: &Object, field: &Field) -> String {
-    let Some(trait_ident) = object.trait_ident.as_ref() else {
+    let (Some(trait_ident), Some(accessor)) =
+        (object.trait_ident.as_ref(), object.accessor.as_ref())
+    else {
         return String::new();
     };
     let parent = if object.is_root { "root" } else { "parent" };
@@ -146,7 +194,7 @@ fn resolver_field(model: &Model, object: &Object, field: &Field) -> String {
         "object"
     };
     format!(
-        "{kind}(super::{trait_ident}, {}, {parent}, ({args}), {})",
+        "{kind}({accessor}, super::{trait_ident}, {}, {parent}, ({args}), {})",
         field.ident,
         shape(model, &field.ty)
     )

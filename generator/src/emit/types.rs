@@ -1,5 +1,8 @@
-//! Scalars (type aliases), enums (wire names kept), object structs (the plain fields), interface and union enums
-//! (one variant per possible object), and input objects (nullable fields three-state).
+//! Scalars (type aliases), enums (wire names kept), object structs (every field without arguments, nested objects
+//! included: data first), interface and union enums (one variant per possible object, `From` each member,
+//! accessors for the fields every member holds), and input objects (nullable fields three-state).
+
+use std::collections::BTreeSet;
 
 use apollo_compiler::ast::Type;
 use proc_macro2::TokenStream;
@@ -18,11 +21,13 @@ pub(super) fn emit(model: &Model) -> TokenStream {
     for e in &model.enums {
         tokens.extend(enumeration(model, e));
     }
+    let plain = plain_types(model);
+    let defaultable = defaultable_objects(model, &plain);
     for object in model.objects.iter().filter(|o| !o.is_root) {
-        tokens.extend(object_struct(model, object));
+        tokens.extend(object_struct(model, object, &plain, &defaultable));
     }
     for a in &model.abstracts {
-        tokens.extend(abstract_enum(model, a));
+        tokens.extend(abstract_enum(model, a, &plain));
     }
     for input in &model.inputs {
         let doc = docs::attributes(&input.doc);
@@ -66,6 +71,7 @@ fn enumeration(model: &Model, e: &crate::model::Enum) -> TokenStream {
             #runtime::serde::Serialize, #runtime::serde::Deserialize,
         )]
         #serde_crate
+        #[non_exhaustive]
         #(#attributes)*
         pub enum #ident { #(#variants)* }
 
@@ -88,23 +94,28 @@ fn enumeration(model: &Model, e: &crate::model::Enum) -> TokenStream {
     }
 }
 
-fn object_struct(model: &Model, object: &crate::model::Object) -> TokenStream {
+fn object_struct(
+    model: &Model,
+    object: &crate::model::Object,
+    plain: &BTreeSet<&str>,
+    defaultable: &BTreeSet<&str>,
+) -> TokenStream {
     let runtime = &model.runtime;
     let serde_crate = serde_crate(model);
     let doc = docs::attributes(&object.doc);
     let attributes = &object.attributes;
     let ident = &object.ident;
-    let defaultable = object
-        .data_fields
-        .iter()
-        .all(|f| defaultable_output(model, &f.ty));
-    let default = defaultable.then(|| quote!(Default,));
+    let is_plain = plain.contains(object.name.as_str());
+    let default = defaultable
+        .contains(object.name.as_str())
+        .then(|| quote!(Default,));
     let fields = object.data_fields.iter().map(|field| {
         let doc = docs::attributes(&field.doc);
         let (name, ident) = (&field.name, &field.ident);
-        let ty = model.output_type(&field.ty, &TokenStream::new());
+        let ty = model.data_type(field, &TokenStream::new());
         let attributes = &field.attributes;
-        let rename = (!same_name(ident, name)).then(|| quote!(#[serde(rename = #name)]));
+        let rename =
+            (is_plain && !same_name(ident, name)).then(|| quote!(#[serde(rename = #name)]));
         quote!(#doc #rename #(#attributes)* pub #ident: #ty,)
     });
     let resolved = object
@@ -123,52 +134,217 @@ fn object_struct(model: &Model, object: &crate::model::Object) -> TokenStream {
             resolved.join(", ")
         )))
     });
+    let derives = if is_plain {
+        quote! {
+            #[derive(
+                Debug, Clone, PartialEq, #default
+                #runtime::serde::Serialize, #runtime::serde::Deserialize,
+            )]
+            #serde_crate
+        }
+    } else {
+        quote!(#[derive(Debug, Clone)])
+    };
     quote! {
         #doc
         #note
-        #[derive(
-            Debug, Clone, PartialEq, #default
-            #runtime::serde::Serialize, #runtime::serde::Deserialize,
-        )]
-        #serde_crate
+        #derives
         #(#attributes)*
         pub struct #ident { #(#fields)* }
     }
 }
 
-/// Output fields whose Rust type has an obvious default (null, empty, zero), so the struct can derive `Default`.
-fn defaultable_output(model: &Model, ty: &Type) -> bool {
-    match ty {
-        Type::Named(_) | Type::List(_) | Type::NonNullList(_) => true,
-        Type::NonNullNamed(name) => {
-            matches!(name.as_str(), "Int" | "Float" | "String" | "Boolean" | "ID")
-                || !model.is_leaf(name)
+/// The object structs that can derive `Default`: every field has an obvious default (null, empty, zero, or a
+/// non-null object whose struct has one). A fixpoint, since objects hold objects.
+fn defaultable_objects<'m>(model: &'m Model, plain: &BTreeSet<&'m str>) -> BTreeSet<&'m str> {
+    let mut defaultable: BTreeSet<&str> = model
+        .objects
+        .iter()
+        .filter(|o| plain.contains(o.name.as_str()))
+        .map(|o| o.name.as_str())
+        .collect();
+    loop {
+        let next: BTreeSet<&str> = defaultable
+            .iter()
+            .copied()
+            .filter(|&name| {
+                model.object(name).is_some_and(|object| {
+                    object.data_fields.iter().all(|f| match &f.ty {
+                        Type::Named(_) | Type::List(_) | Type::NonNullList(_) => true,
+                        // A default would hold a default of itself, without end.
+                        Type::NonNullNamed(_) if f.boxed => false,
+                        Type::NonNullNamed(named) => {
+                            matches!(
+                                named.as_str(),
+                                "Int" | "Float" | "String" | "Boolean" | "ID"
+                            ) || (defaultable.contains(named.as_str()) && !model.is_bound(named))
+                        }
+                    })
+                })
+            })
+            .collect();
+        if next.len() == defaultable.len() {
+            return next;
         }
+        defaultable = next;
     }
 }
 
-fn abstract_enum(model: &Model, a: &crate::model::Abstract) -> TokenStream {
+fn abstract_enum(model: &Model, a: &crate::model::Abstract, plain: &BTreeSet<&str>) -> TokenStream {
+    let runtime = &model.runtime;
     let doc = docs::attributes(&a.doc);
     let attributes = &a.attributes;
     let ident = &a.ident;
-    let unbound = a.members.iter().all(|m| !model.is_bound(m));
-    let derives = unbound.then(|| quote!(#[derive(Debug, Clone, PartialEq)]));
-    let variants = a.members.iter().map(|member| {
-        let object = model.object(member).expect("abstract members are objects");
+    let derives = if plain.contains(a.name.as_str()) {
+        let serde_crate = serde_crate(model);
+        quote! {
+            #[derive(
+                Debug, Clone, PartialEq, #runtime::serde::Serialize, #runtime::serde::Deserialize,
+            )]
+            #serde_crate
+            #[serde(tag = "__typename")]
+        }
+    } else {
+        quote!(#[derive(Debug, Clone)])
+    };
+    let members: Vec<_> = a
+        .members
+        .iter()
+        .filter_map(|member| {
+            let object = model.object(member)?;
+            let ty = model.output_type(&named(member), &TokenStream::new());
+            Some((member, object, ty))
+        })
+        .collect();
+    let variants = members.iter().map(|(member, object, ty)| {
         let variant = &object.ident;
-        let ty = model.output_type(
-            &Type::NonNullNamed(apollo_compiler::Name::new(member).expect("a name")),
-            &TokenStream::new(),
-        );
-        quote!(#variant(#ty),)
+        quote!(#[serde(rename = #member)] #variant(#ty),)
     });
+    let froms = members.iter().map(|(_, object, ty)| {
+        let variant = &object.ident;
+        quote! {
+            impl ::std::convert::From<#ty> for #ident {
+                fn from(value: #ty) -> Self {
+                    Self::#variant(value)
+                }
+            }
+        }
+    });
+    let accessors = shared_fields(model, a).into_iter().map(|(field, ty)| {
+        let doc = docs::attributes(&field.doc);
+        let method = &field.ident;
+        let arms = members.iter().map(|(member, object, _)| {
+            let variant = &object.ident;
+            let data = model.object_struct(member, &TokenStream::new());
+            quote! {
+                Self::#variant(value) => {
+                    &<_ as #runtime::exec::ObjectData<#data>>::data(value).#method
+                }
+            }
+        });
+        quote! {
+            #doc
+            pub fn #method(&self) -> &#ty {
+                match self { #(#arms)* }
+            }
+        }
+    });
+    let serde_rename = plain.contains(a.name.as_str());
+    let variants: Vec<_> = if serde_rename {
+        variants.collect()
+    } else {
+        members
+            .iter()
+            .map(|(_, object, ty)| {
+                let variant = &object.ident;
+                quote!(#variant(#ty),)
+            })
+            .collect()
+    };
     quote! {
         #doc
         #derives
         #[allow(clippy::large_enum_variant)]
+        #[non_exhaustive]
         #(#attributes)*
         pub enum #ident { #(#variants)* }
+
+        #(#froms)*
+
+        impl #ident {
+            #(#accessors)*
+        }
     }
+}
+
+/// The fields of an interface that every member holds as a plain field of the same Rust type (what the interface's
+/// accessors read); none for a union.
+fn shared_fields<'m>(
+    model: &'m Model,
+    a: &crate::model::Abstract,
+) -> Vec<(&'m crate::model::Field, TokenStream)> {
+    let Some(first) = a.members.first().and_then(|m| model.object(m)) else {
+        return Vec::new();
+    };
+    first
+        .data_fields
+        .iter()
+        .filter(|field| a.fields.contains(&field.name))
+        .filter_map(|field| {
+            let ty = model.data_type(field, &TokenStream::new());
+            let text = ty.to_string();
+            a.members
+                .iter()
+                .all(|member| {
+                    model.object(member).is_some_and(|object| {
+                        object.data_fields.iter().any(|f| {
+                            f.name == field.name
+                                && f.ident == field.ident
+                                && model.data_type(f, &TokenStream::new()).to_string() == text
+                        })
+                    })
+                })
+                .then_some((field, ty))
+        })
+        .collect()
+}
+
+/// The object structs and abstract enums that hold no bound type anywhere: they derive every trait (comparison
+/// and serde included); the others derive `Debug` and `Clone` only, which a bound type must implement. A bound
+/// type's own struct may be plain; a field of a bound type holds the binding, which is not.
+fn plain_types(model: &Model) -> BTreeSet<&str> {
+    let mut plain: BTreeSet<&str> = model
+        .objects
+        .iter()
+        .filter(|o| !o.is_root)
+        .map(|o| o.name.as_str())
+        .chain(model.abstracts.iter().map(|a| a.name.as_str()))
+        .collect();
+    loop {
+        let holds_plain =
+            |named: &str| model.is_leaf(named) || (plain.contains(named) && !model.is_bound(named));
+        let next: BTreeSet<&str> = plain
+            .iter()
+            .copied()
+            .filter(|&name| match model.object(name) {
+                Some(object) => object
+                    .data_fields
+                    .iter()
+                    .all(|f| holds_plain(f.ty.inner_named_type())),
+                None => model
+                    .abstract_type(name)
+                    .is_some_and(|a| a.members.iter().all(|m| holds_plain(m))),
+            })
+            .collect();
+        if next.len() == plain.len() {
+            return next;
+        }
+        plain = next;
+    }
+}
+
+fn named(name: &str) -> Type {
+    Type::NonNullNamed(apollo_compiler::Name::new_unchecked(name))
 }
 
 /// The struct of an input object or of a field's arguments.

@@ -15,24 +15,36 @@ use runtime::{FieldError, FieldResult, MaybeAbsent};
 use super::schema;
 use crate::faults::{Fault, Faults};
 
-/// A page of a connection: the edges and the page info.
-#[derive(Debug, Clone)]
-pub struct Connection<E> {
-    pub edges: Vec<E>,
-    pub page_info: schema::PageInfo,
+/// A generated connection type (`XConnection { edges, pageInfo }`), built from its page.
+pub trait Connection {
+    type Node;
+    fn new(edges: Vec<(String, Self::Node)>, page_info: schema::PageInfo) -> Self;
 }
 
-/// An edge: its plain fields (the cursor) and its node.
-#[derive(Debug, Clone)]
-pub struct Edge<E, N> {
-    pub data: E,
-    pub node: N,
+macro_rules! connections {
+    ($($connection:ident, $edge:ident, $node:ty;)*) => {
+        $(impl Connection for schema::$connection {
+            type Node = $node;
+
+            fn new(edges: Vec<(String, $node)>, page_info: schema::PageInfo) -> Self {
+                let edges = edges
+                    .into_iter()
+                    .map(|(cursor, node)| Some(schema::$edge { cursor, node: Some(node) }))
+                    .collect();
+                schema::$connection { edges: Some(edges), page_info }
+            }
+        })*
+    };
 }
 
-impl<E, N> runtime::exec::ObjectData<E> for Edge<E, N> {
-    fn data(&self) -> &E {
-        &self.data
-    }
+connections! {
+    CustomFieldConnection, CustomFieldEdge, super::bindings::CustomField;
+    DepartmentConnection, DepartmentEdge, super::bindings::Department;
+    EmployeeConnection, EmployeeEdge, super::bindings::Employee;
+    LocationConnection, LocationEdge, super::bindings::Location;
+    OtherCriterionConnection, OtherCriterionEdge, schema::OtherCriterion;
+    TeamCategoryConnection, TeamCategoryEdge, schema::TeamCategory;
+    TeamConnection, TeamEdge, super::bindings::Team;
 }
 
 /// A sort key that cursors encode.
@@ -220,15 +232,16 @@ pub fn slice<K: Ord>(keys: &[K], request: &PageRequest<K>, faults: &Faults) -> S
     }
 }
 
-/// The connection page of `entries` (sorted by key) that `request` asks for; `edge` makes an edge's plain fields
-/// from its cursor.
-pub fn connection<K: CursorKey, N: Clone, D>(
-    entries: &[(K, &N)],
+/// The connection page of `entries` (sorted by key) that `request` asks for.
+pub fn connection<K: CursorKey, C: Connection>(
+    entries: &[(K, &C::Node)],
     request: &PageRequest<K>,
     cursors: &Cursors,
     faults: &Faults,
-    edge: impl Fn(String) -> D,
-) -> Connection<Edge<D, N>> {
+) -> C
+where
+    C::Node: Clone,
+{
     let keys: Vec<&K> = entries.iter().map(|(k, _)| k).collect();
     let by_ref = PageRequest {
         first: request.first,
@@ -238,24 +251,21 @@ pub fn connection<K: CursorKey, N: Clone, D>(
     };
     let slice = slice(&keys, &by_ref, faults);
     let page = &entries[slice.range.clone()];
-    let edges: Vec<Edge<D, N>> = page
+    let edges = page
         .iter()
-        .map(|(key, node)| Edge {
-            data: edge(cursors.encode(key)),
-            node: (*node).clone(),
-        })
+        .map(|(key, node)| (cursors.encode(key), (*node).clone()))
         .collect();
     let start_cursor = page.first().map(|(key, _)| cursors.encode(key));
     let end_cursor = page.last().map(|(key, _)| cursors.encode(key));
-    Connection {
+    C::new(
         edges,
-        page_info: schema::PageInfo {
+        schema::PageInfo {
             start_cursor,
             end_cursor,
             has_next_page: slice.has_next_page,
             has_previous_page: slice.has_previous_page,
         },
-    }
+    )
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use runtime::{FieldError, FieldResult, Id, MaybeAbsent};
 
-use super::bindings::{self, DepartmentPayload, LocationPayload};
+use super::bindings;
 use super::countries::CONTACT_RELATIONSHIPS;
 use super::filters::EmployeeFilter;
 use super::mutations;
@@ -220,7 +220,7 @@ impl schema::QueryResolvers for Resolvers {
     async fn custom_fields(
         &self,
         args: schema::QueryCustomFieldsArgs,
-    ) -> FieldResult<Option<bindings::CustomFieldConnection>> {
+    ) -> FieldResult<Option<schema::CustomFieldConnection>> {
         let request = self.page_request::<String>("customFields", page_args!(args))?;
         let types = args.field_types.value();
         let ids = args.ids.value();
@@ -239,7 +239,6 @@ impl schema::QueryResolvers for Resolvers {
             &request,
             &self.cursors,
             self.faults(),
-            |cursor| schema::CustomFieldEdge { cursor },
         )))
     }
 
@@ -255,7 +254,7 @@ impl schema::QueryResolvers for Resolvers {
     async fn departments(
         &self,
         args: schema::QueryDepartmentsArgs,
-    ) -> FieldResult<Option<bindings::DepartmentConnection>> {
+    ) -> FieldResult<Option<schema::DepartmentConnection>> {
         let request = self.page_request::<u32>("departments", page_args!(args))?;
         let store = self.store();
         let entries: Vec<_> = store.departments.iter().map(|(k, v)| (*k, v)).collect();
@@ -264,7 +263,6 @@ impl schema::QueryResolvers for Resolvers {
             &request,
             &self.cursors,
             self.faults(),
-            |cursor| schema::DepartmentEdge { cursor },
         )))
     }
 
@@ -280,7 +278,7 @@ impl schema::QueryResolvers for Resolvers {
     async fn employees(
         &self,
         args: schema::QueryEmployeesArgs,
-    ) -> FieldResult<Option<bindings::EmployeeConnection>> {
+    ) -> FieldResult<Option<schema::EmployeeConnection>> {
         let request = self.page_request::<u32>("employees", page_args!(args))?;
         let store = self.store();
         let filter = EmployeeFilter::new(&args, &store, self.faults())?;
@@ -295,7 +293,6 @@ impl schema::QueryResolvers for Resolvers {
             &request,
             &self.cursors,
             self.faults(),
-            |cursor| schema::EmployeeEdge { cursor },
         )))
     }
 
@@ -311,7 +308,7 @@ impl schema::QueryResolvers for Resolvers {
     async fn locations(
         &self,
         args: schema::QueryLocationsArgs,
-    ) -> FieldResult<Option<bindings::LocationConnection>> {
+    ) -> FieldResult<Option<schema::LocationConnection>> {
         let request = self.page_request::<u32>("locations", page_args!(args))?;
         let store = self.store();
         let entries: Vec<_> = store.locations.iter().map(|(k, v)| (*k, v)).collect();
@@ -320,23 +317,25 @@ impl schema::QueryResolvers for Resolvers {
             &request,
             &self.cursors,
             self.faults(),
-            |cursor| schema::LocationEdge { cursor },
         )))
     }
 
     async fn other_criteria(
         &self,
         args: schema::QueryOtherCriteriaArgs,
-    ) -> FieldResult<Option<bindings::OtherCriterionConnection>> {
+    ) -> FieldResult<Option<schema::OtherCriterionConnection>> {
         let request = self.page_request::<u32>("otherCriteria", page_args!(args))?;
         let store = self.store();
-        let entries: Vec<_> = store.other_criteria.iter().map(|(k, v)| (*k, v)).collect();
+        let entries: Vec<_> = store
+            .other_criteria
+            .iter()
+            .map(|(k, v)| (*k, &**v))
+            .collect();
         Ok(Some(pagination::connection(
             &entries,
             &request,
             &self.cursors,
             self.faults(),
-            |cursor| schema::OtherCriterionEdge { cursor },
         )))
     }
 
@@ -365,16 +364,19 @@ impl schema::QueryResolvers for Resolvers {
     async fn team_categories(
         &self,
         args: schema::QueryTeamCategoriesArgs,
-    ) -> FieldResult<Option<bindings::TeamCategoryConnection>> {
+    ) -> FieldResult<Option<schema::TeamCategoryConnection>> {
         let request = self.page_request::<u32>("teamCategories", page_args!(args))?;
         let store = self.store();
-        let entries: Vec<_> = store.team_categories.iter().map(|(k, v)| (*k, v)).collect();
+        let entries: Vec<_> = store
+            .team_categories
+            .iter()
+            .map(|(k, v)| (*k, &**v))
+            .collect();
         Ok(Some(pagination::connection(
             &entries,
             &request,
             &self.cursors,
             self.faults(),
-            |cursor| schema::TeamCategoryEdge { cursor },
         )))
     }
 
@@ -390,7 +392,7 @@ impl schema::QueryResolvers for Resolvers {
     async fn teams(
         &self,
         args: schema::QueryTeamsArgs,
-    ) -> FieldResult<Option<bindings::TeamConnection>> {
+    ) -> FieldResult<Option<schema::TeamConnection>> {
         let request = self.page_request::<u32>("teams", page_args!(args))?;
         let store = self.store();
         let entries: Vec<_> = store.teams.iter().map(|(k, v)| (*k, v)).collect();
@@ -399,7 +401,6 @@ impl schema::QueryResolvers for Resolvers {
             &request,
             &self.cursors,
             self.faults(),
-            |cursor| schema::TeamEdge { cursor },
         )))
     }
 }
@@ -408,19 +409,23 @@ impl schema::MutationResolvers for Resolvers {
     async fn add_department(
         &self,
         args: schema::MutationAddDepartmentArgs,
-    ) -> FieldResult<Option<bindings::AddDepartmentPayload>> {
+    ) -> FieldResult<Option<schema::AddDepartmentPayload>> {
         let mut store = self.api.store.write();
         let department = mutations::add_department(&mut store, &args.add_department_input, now())?;
-        Ok(Some(DepartmentPayload { department }))
+        Ok(Some(schema::AddDepartmentPayload {
+            department: Some(department),
+        }))
     }
 
     async fn add_location(
         &self,
         args: schema::MutationAddLocationArgs,
-    ) -> FieldResult<Option<bindings::AddLocationPayload>> {
+    ) -> FieldResult<Option<schema::AddLocationPayload>> {
         let mut store = self.api.store.write();
         let location = mutations::add_location(&mut store, &args.add_location_input, now())?;
-        Ok(Some(LocationPayload { location }))
+        Ok(Some(schema::AddLocationPayload {
+            location: Some(location),
+        }))
     }
 
     async fn add_pending_hire(
@@ -456,11 +461,13 @@ impl schema::MutationResolvers for Resolvers {
     async fn update_department(
         &self,
         args: schema::MutationUpdateDepartmentArgs,
-    ) -> FieldResult<Option<bindings::UpdateDepartmentPayload>> {
+    ) -> FieldResult<Option<schema::UpdateDepartmentPayload>> {
         let mut store = self.api.store.write();
         let department =
             mutations::update_department(&mut store, &args.update_department_input, now())?;
-        Ok(Some(DepartmentPayload { department }))
+        Ok(Some(schema::UpdateDepartmentPayload {
+            department: Some(department),
+        }))
     }
 
     async fn update_employee_profile(
@@ -481,10 +488,12 @@ impl schema::MutationResolvers for Resolvers {
     async fn update_location(
         &self,
         args: schema::MutationUpdateLocationArgs,
-    ) -> FieldResult<Option<bindings::UpdateLocationPayload>> {
+    ) -> FieldResult<Option<schema::UpdateLocationPayload>> {
         let mut store = self.api.store.write();
         let location = mutations::update_location(&mut store, &args.update_location_input, now())?;
-        Ok(Some(LocationPayload { location }))
+        Ok(Some(schema::UpdateLocationPayload {
+            location: Some(location),
+        }))
     }
 }
 
@@ -759,79 +768,47 @@ impl schema::StateResolvers for Resolvers {
     }
 }
 
-impl schema::AddDepartmentPayloadResolvers for Resolvers {
-    async fn department(
-        &self,
-        parent: &DepartmentPayload,
-    ) -> FieldResult<Option<bindings::Department>> {
-        Ok(Some(parent.department.clone()))
+impl schema::Resolvers for Resolvers {
+    fn query(&self) -> &impl schema::QueryResolvers {
+        self
     }
-}
-
-impl schema::UpdateDepartmentPayloadResolvers for Resolvers {
-    async fn department(
-        &self,
-        parent: &DepartmentPayload,
-    ) -> FieldResult<Option<bindings::Department>> {
-        Ok(Some(parent.department.clone()))
+    fn mutation(&self) -> &impl schema::MutationResolvers {
+        self
     }
-}
-
-impl schema::AddLocationPayloadResolvers for Resolvers {
-    async fn location(&self, parent: &LocationPayload) -> FieldResult<Option<bindings::Location>> {
-        Ok(Some(parent.location.clone()))
+    fn country(&self) -> &impl schema::CountryResolvers {
+        self
     }
-}
-
-impl schema::UpdateLocationPayloadResolvers for Resolvers {
-    async fn location(&self, parent: &LocationPayload) -> FieldResult<Option<bindings::Location>> {
-        Ok(Some(parent.location.clone()))
+    fn custom_field(&self) -> &impl schema::CustomFieldResolvers {
+        self
     }
-}
-
-/// Connections and edges: the page was cut when the connection was resolved.
-macro_rules! connection_resolvers {
-    ($($connection_resolvers:ident, $connection:ident, $edge_resolvers:ident, $edge:ident, $node:ty, $convert:expr;)*) => {
-        $(
-            impl schema::$connection_resolvers for Resolvers {
-                async fn edges(
-                    &self,
-                    parent: &bindings::$connection,
-                ) -> FieldResult<Option<Vec<Option<bindings::$edge>>>> {
-                    Ok(some_list(parent.edges.iter().cloned()))
-                }
-
-                async fn page_info(
-                    &self,
-                    parent: &bindings::$connection,
-                ) -> FieldResult<schema::PageInfo> {
-                    Ok(parent.page_info.clone())
-                }
-            }
-
-            impl schema::$edge_resolvers for Resolvers {
-                async fn node(&self, parent: &bindings::$edge) -> FieldResult<Option<$node>> {
-                    let convert: fn(&bindings::$edge) -> $node = $convert;
-                    Ok(Some(convert(parent)))
-                }
-            }
-        )*
-    };
-}
-
-connection_resolvers! {
-    CustomFieldConnectionResolvers, CustomFieldConnection, CustomFieldEdgeResolvers, CustomFieldEdge, bindings::CustomField,
-        |edge| edge.node.clone();
-    DepartmentConnectionResolvers, DepartmentConnection, DepartmentEdgeResolvers, DepartmentEdge, bindings::Department,
-        |edge| edge.node.clone();
-    EmployeeConnectionResolvers, EmployeeConnection, EmployeeEdgeResolvers, EmployeeEdge, bindings::Employee,
-        |edge| edge.node.clone();
-    LocationConnectionResolvers, LocationConnection, LocationEdgeResolvers, LocationEdge, bindings::Location,
-        |edge| edge.node.clone();
-    OtherCriterionConnectionResolvers, OtherCriterionConnection, OtherCriterionEdgeResolvers, OtherCriterionEdge, schema::OtherCriterion,
-        |edge| (*edge.node).clone();
-    TeamCategoryConnectionResolvers, TeamCategoryConnection, TeamCategoryEdgeResolvers, TeamCategoryEdge, schema::TeamCategory,
-        |edge| (*edge.node).clone();
-    TeamConnectionResolvers, TeamConnection, TeamEdgeResolvers, TeamEdge, bindings::Team,
-        |edge| edge.node.clone();
+    fn custom_field_value(&self) -> &impl schema::CustomFieldValueResolvers {
+        self
+    }
+    fn department(&self) -> &impl schema::DepartmentResolvers {
+        self
+    }
+    fn document(&self) -> &impl schema::DocumentResolvers {
+        self
+    }
+    fn employee(&self) -> &impl schema::EmployeeResolvers {
+        self
+    }
+    fn location(&self) -> &impl schema::LocationResolvers {
+        self
+    }
+    fn pending_hire(&self) -> &impl schema::PendingHireResolvers {
+        self
+    }
+    fn signature_request(&self) -> &impl schema::SignatureRequestResolvers {
+        self
+    }
+    fn signature_request_template(&self) -> &impl schema::SignatureRequestTemplateResolvers {
+        self
+    }
+    fn state(&self) -> &impl schema::StateResolvers {
+        self
+    }
+    fn team(&self) -> &impl schema::TeamResolvers {
+        self
+    }
 }

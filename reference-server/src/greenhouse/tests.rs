@@ -200,6 +200,7 @@ fn error_codes_are_spelled_as_the_document_lists_them() {
             "Server",
             "RateLimit",
             "Validation",
+            "Server",
             "Server"
         ]
     );

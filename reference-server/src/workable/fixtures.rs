@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::schema::{
     CollaborationDepartment, CollaborationRole, CollaborationRule, HrisRole, Member, MemberRole,
 };
-use super::store::{Account, MemberRecord, RuleRecord, Store, Token};
+use super::store::{Account, MemberRecord, Store, Token};
 
 const FIRST: &[&str] = &[
     "Ada", "Ben", "Chloe", "Dev", "Elif", "Femi", "Gus", "Hana", "Ivo", "Jun", "Kira", "Luis",
@@ -106,10 +106,8 @@ fn account(rng: &mut Rng, subdomain: &str, hris_active: bool, size: usize) -> Ac
             let rules = match role {
                 MemberRole::Simple if rng.below(3) == 0 => {
                     let department = format!("{}", 100 + rng.below(5));
-                    vec![RuleRecord {
-                        rule: CollaborationRule {
-                            role: CollaborationRole::HiringManager,
-                        },
+                    vec![CollaborationRule {
+                        role: CollaborationRole::HiringManager,
                         departments: vec![CollaborationDepartment {
                             any: Some(false),
                             name: departments.get(&department).cloned(),
@@ -118,10 +116,8 @@ fn account(rng: &mut Rng, subdomain: &str, hris_active: bool, size: usize) -> Ac
                         locations: Vec::new(),
                     }]
                 }
-                MemberRole::Admin => vec![RuleRecord {
-                    rule: CollaborationRule {
-                        role: CollaborationRole::Admin,
-                    },
+                MemberRole::Admin => vec![CollaborationRule {
+                    role: CollaborationRole::Admin,
                     departments: Vec::new(),
                     locations: Vec::new(),
                 }],
@@ -138,6 +134,7 @@ fn account(rng: &mut Rng, subdomain: &str, hris_active: bool, size: usize) -> Ac
                 headline: (rng.below(4) != 0).then(|| rng.pick(HEADLINES).to_owned()),
                 role,
                 hris_role,
+                collaboration_rules: rules,
                 active: Some(i < 2 || rng.below(10) != 0),
                 id: id.clone(),
             };
@@ -146,7 +143,6 @@ fn account(rng: &mut Rng, subdomain: &str, hris_active: bool, size: usize) -> Ac
                 .collect();
             let record = MemberRecord {
                 member,
-                rules,
                 job_shortcodes,
             };
             (id, Arc::new(record))

@@ -7,10 +7,9 @@ use std::time::Duration;
 use runtime::{ErrorCode, FieldError, FieldResult, MaybeAbsent};
 
 use super::schema::{
-    CollaborationDepartment, CollaborationLocation, MemberStatus, MembersPage,
-    MutationUpdateMemberArgs, Paging, QueryMembersArgs,
+    MemberStatus, MembersPage, MutationUpdateMemberArgs, Paging, QueryMembersArgs,
 };
-use super::store::{Leniency, MemberRecord, PageRecord, RuleRecord, Store, Update};
+use super::store::{Leniency, MemberRecord, Store, Update};
 use crate::api::Principal;
 use crate::faults::{Fault, Faults};
 
@@ -48,7 +47,7 @@ impl Resolvers {
 }
 
 impl super::schema::QueryResolvers for Resolvers {
-    async fn members(&self, args: QueryMembersArgs) -> FieldResult<PageRecord> {
+    async fn members(&self, args: QueryMembersArgs) -> FieldResult<MembersPage> {
         let account = self.account(&args.subdomain)?;
         let limit = match args.limit {
             MaybeAbsent::Value(n) if n < 1 => {
@@ -115,10 +114,9 @@ impl super::schema::QueryResolvers for Resolvers {
                 query.finish()
             )
         });
-        Ok(PageRecord {
-            page: MembersPage {},
+        Ok(MembersPage {
             members: page,
-            next,
+            paging: Some(Paging { next }),
         })
     }
 }
@@ -147,33 +145,11 @@ impl super::schema::MutationResolvers for Resolvers {
     }
 }
 
-impl super::schema::MembersPageResolvers for Resolvers {
-    async fn members(&self, parent: &PageRecord) -> FieldResult<Vec<Arc<MemberRecord>>> {
-        Ok(parent.members.clone())
+impl super::schema::Resolvers for Resolvers {
+    fn query(&self) -> &impl super::schema::QueryResolvers {
+        self
     }
-
-    async fn paging(&self, parent: &PageRecord) -> FieldResult<Option<Paging>> {
-        Ok(Some(Paging {
-            next: parent.next.clone(),
-        }))
-    }
-}
-
-impl super::schema::MemberResolvers for Resolvers {
-    async fn collaboration_rules(
-        &self,
-        parent: &Arc<MemberRecord>,
-    ) -> FieldResult<Vec<RuleRecord>> {
-        Ok(parent.rules.clone())
-    }
-}
-
-impl super::schema::CollaborationRuleResolvers for Resolvers {
-    async fn departments(&self, parent: &RuleRecord) -> FieldResult<Vec<CollaborationDepartment>> {
-        Ok(parent.departments.clone())
-    }
-
-    async fn locations(&self, parent: &RuleRecord) -> FieldResult<Vec<CollaborationLocation>> {
-        Ok(parent.locations.clone())
+    fn mutation(&self) -> &impl super::schema::MutationResolvers {
+        self
     }
 }

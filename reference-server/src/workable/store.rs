@@ -10,14 +10,13 @@ use runtime::{ErrorCode, FieldError, FieldResult, MaybeAbsent};
 
 use super::schema::{
     CollaborationDepartment, CollaborationLocation, CollaborationRole, CollaborationRule,
-    CollaborationRuleInput, HrisRole, Member, MemberRole, MembersPage,
+    CollaborationRuleInput, HrisRole, Member, MemberRole,
 };
 
-/// A member and what its GraphQL type resolves through resolvers.
+/// A member, and what its GraphQL type does not show.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MemberRecord {
     pub member: Member,
-    pub rules: Vec<RuleRecord>,
     /// Jobs the member collaborates on (the `shortcode` filter of `GET /members`).
     pub job_shortcodes: Vec<String>,
 }
@@ -25,35 +24,6 @@ pub struct MemberRecord {
 impl ObjectData<Member> for Arc<MemberRecord> {
     fn data(&self) -> &Member {
         &self.member
-    }
-}
-
-/// A collaboration rule with its departments and locations.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RuleRecord {
-    pub rule: CollaborationRule,
-    pub departments: Vec<CollaborationDepartment>,
-    pub locations: Vec<CollaborationLocation>,
-}
-
-impl ObjectData<CollaborationRule> for RuleRecord {
-    fn data(&self) -> &CollaborationRule {
-        &self.rule
-    }
-}
-
-/// One page of `GET /members`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PageRecord {
-    pub page: MembersPage,
-    pub members: Vec<Arc<MemberRecord>>,
-    /// The URL of the next page, while more members remain.
-    pub next: Option<String>,
-}
-
-impl ObjectData<MembersPage> for PageRecord {
-    fn data(&self) -> &MembersPage {
-        &self.page
     }
 }
 
@@ -184,13 +154,15 @@ impl Store {
         member.member.role = update.role;
         member.member.hris_role = hris_role;
         if let MaybeAbsent::Value(rules) = update.collaboration_rules {
-            member.rules = valid_rules(&account.departments, update.role, rules);
+            member.member.collaboration_rules =
+                valid_rules(&account.departments, update.role, rules);
         } else if update.collaboration_rules.is_absent() {
             member
-                .rules
-                .retain(|rule| compatible(update.role, rule.rule.role));
+                .member
+                .collaboration_rules
+                .retain(|rule| compatible(update.role, rule.role));
         } else {
-            member.rules.clear();
+            member.member.collaboration_rules.clear();
         }
         Ok(Arc::clone(&account.members[id]))
     }
@@ -299,7 +271,7 @@ fn valid_rules(
     departments: &BTreeMap<String, String>,
     role: MemberRole,
     rules: Vec<CollaborationRuleInput>,
-) -> Vec<RuleRecord> {
+) -> Vec<CollaborationRule> {
     rules
         .into_iter()
         .filter(|rule| compatible(role, rule.role))
@@ -333,8 +305,8 @@ fn valid_rules(
                     country_name: l.country_name.value().cloned(),
                 })
                 .collect();
-            Some(RuleRecord {
-                rule: CollaborationRule { role: rule.role },
+            Some(CollaborationRule {
+                role: rule.role,
                 departments: kept_departments,
                 locations,
             })

@@ -312,16 +312,27 @@ impl<'p> Exec<'p> {
     ) -> Completed {
         match result {
             Ok(value) => {
-                let start = self.out.len();
-                let at = At {
-                    field,
-                    ty: &field.ty,
-                };
-                let done = S::complete(self, resolvers, &value, at).await;
-                self.settle(field, Some(start), done)
+                self.complete_value::<S, V, R>(field, resolvers, &value)
+                    .await
             }
             Err(error) => self.fail(field, error),
         }
+    }
+
+    /// Completes a composite value the parent object holds (a plain field of object type).
+    pub async fn complete_value<S: Complete<V, R>, V, R>(
+        &mut self,
+        field: &'p PlannedField,
+        resolvers: &R,
+        value: &V,
+    ) -> Completed {
+        let start = self.out.len();
+        let at = At {
+            field,
+            ty: &field.ty,
+        };
+        let done = S::complete(self, resolvers, value, at).await;
+        self.settle(field, Some(start), done)
     }
 
     /// An error in a field stops at the field when the concrete object's field is nullable: its value becomes null.

@@ -31,9 +31,11 @@ pub fn leaf_shaped<'a, S: LeafShape<V>, V: Serialize + ?Sized>(
 /// The glue of one object type: a marker type `$marker` implementing `Object`, `Complete` and `Resolve` for the
 /// resolvers `R: $resolvers`, from a table of its fields (`index "name" kind(...)`, indices as in `TABLE`):
 ///
-/// - `data(ident, Shape)`: a plain field, read from the object's data struct `$data`;
-/// - `leaf(Trait, method, parent | root, (Args)?, Shape)`: a resolver returning a leaf;
-/// - `object(Trait, method, parent | root, (Args)?, Shape)`: a resolver returning objects.
+/// - `data(ident, Shape)`: a plain leaf field, read from the object's data struct `$data`;
+/// - `nested(ident, Shape)`: a plain field of object, interface or union type, held by `$data` and completed;
+/// - `leaf(accessor, Trait, method, parent | root, (Args)?, Shape)`: a resolver returning a leaf, a method of the
+///   trait `Trait` of the value that `Resolvers::accessor` returns;
+/// - `object(accessor, Trait, method, parent | root, (Args)?, Shape)`: a resolver returning objects.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! glue_object {
@@ -68,7 +70,7 @@ macro_rules! glue_object {
                         ex.enter(field);
                         let done = match field.index() {
                             $($index => $crate::__glue_fast!(
-                                [ex resolvers value data field R] $kind($($spec)*)
+                                [ex resolvers value data field R $resolvers] $kind($($spec)*)
                             ),)*
                             _ => ex.typename($name),
                         };
@@ -88,7 +90,7 @@ macro_rules! glue_object {
                         <$value as $crate::exec::ObjectData<$data>>::data(&object.value);)?
                     match info.field_name() {
                         $($field => $crate::__glue_reference!(
-                            [object info data R] $kind($($spec)*)
+                            [object info data R $resolvers] $kind($($spec)*)
                         ),)*
                         _ => ::std::result::Result::Err(
                             $crate::apollo_compiler::resolvers::AsyncObjectValue::unknown_field_error(
@@ -180,19 +182,28 @@ macro_rules! glue_abstract {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __glue_fast {
-    ([$ex:ident $r:ident $value:ident $data:ident $field:ident $R:ident] data($ident:ident, $shape:ty)) => {
+    ([$ex:ident $r:ident $value:ident $data:ident $field:ident $R:ident $root:path]
+        data($ident:ident, $shape:ty)) => {
         $ex.leaf::<$shape, _>($field, &$data.$ident)
     };
-    ([$ex:ident $r:ident $value:ident $data:ident $field:ident $R:ident]
-        $kind:ident($trait:path, $method:ident, $parent:ident, (), $shape:ty)) => {{
-        let result = $crate::__glue_call!($trait, $method, $parent, $r, $value, $R).await;
+    ([$ex:ident $r:ident $value:ident $data:ident $field:ident $R:ident $root:path]
+        nested($ident:ident, $shape:ty)) => {
+        $ex.complete_value::<$shape, _, $R>($field, $r, &$data.$ident).await
+    };
+    ([$ex:ident $r:ident $value:ident $data:ident $field:ident $R:ident $root:path]
+        $kind:ident($accessor:ident, $trait:path, $method:ident, $parent:ident, (), $shape:ty)) => {{
+        let result =
+            $crate::__glue_call!($root, $accessor, $trait, $method, $parent, $r, $value, $R).await;
         $crate::__glue_fast!(@finish $kind $ex $r $field $R $shape, result)
     }};
-    ([$ex:ident $r:ident $value:ident $data:ident $field:ident $R:ident]
-        $kind:ident($trait:path, $method:ident, $parent:ident, ($args:ty), $shape:ty)) => {
+    ([$ex:ident $r:ident $value:ident $data:ident $field:ident $R:ident $root:path]
+        $kind:ident($accessor:ident, $trait:path, $method:ident, $parent:ident, ($args:ty), $shape:ty)) => {
         match $ex.arguments::<$args>($field) {
             ::std::result::Result::Ok(args) => {
-                let result = $crate::__glue_call!($trait, $method, $parent, $r, $value, $R, args).await;
+                let result = $crate::__glue_call!(
+                    $root, $accessor, $trait, $method, $parent, $r, $value, $R, args
+                )
+                .await;
                 $crate::__glue_fast!(@finish $kind $ex $r $field $R $shape, result)
             }
             ::std::result::Result::Err(error) => $ex.fail($field, error),
@@ -210,24 +221,37 @@ macro_rules! __glue_fast {
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __glue_reference {
-    ([$object:ident $info:ident $data:ident $R:ident] data($ident:ident, $shape:ty)) => {
+    ([$object:ident $info:ident $data:ident $R:ident $root:path] data($ident:ident, $shape:ty)) => {
         $crate::exec::leaf_shaped::<$shape, _>($object.ctx, &$data.$ident)
     };
-    ([$object:ident $info:ident $data:ident $R:ident]
-        $kind:ident($trait:path, $method:ident, $parent:ident, (), $shape:ty)) => {{
+    // The reference executor owns the values it resolves: a held value is cloned (this executor serves
+    // introspection and the differential tests, not the hot path).
+    ([$object:ident $info:ident $data:ident $R:ident $root:path] nested($ident:ident, $shape:ty)) => {
+        <$shape as $crate::exec::Resolve<_, $R>>::resolve(
+            $object.resolvers,
+            $object.ctx,
+            ::std::clone::Clone::clone(&$data.$ident),
+        )
+    };
+    ([$object:ident $info:ident $data:ident $R:ident $root:path]
+        $kind:ident($accessor:ident, $trait:path, $method:ident, $parent:ident, (), $shape:ty)) => {{
         let value = &$object.value;
-        let result = $crate::__glue_call!($trait, $method, $parent, $object.resolvers, value, $R)
-            .await
-            .map_err(|error| $object.ctx.fail(error))?;
+        let result = $crate::__glue_call!(
+            $root, $accessor, $trait, $method, $parent, $object.resolvers, value, $R
+        )
+        .await
+        .map_err(|error| $object.ctx.fail(error))?;
         $crate::__glue_reference!(@finish $kind $object $R $shape, result)
     }};
-    ([$object:ident $info:ident $data:ident $R:ident]
-        $kind:ident($trait:path, $method:ident, $parent:ident, ($args:ty), $shape:ty)) => {{
+    ([$object:ident $info:ident $data:ident $R:ident $root:path]
+        $kind:ident($accessor:ident, $trait:path, $method:ident, $parent:ident, ($args:ty), $shape:ty)) => {{
         let args: $args = $object.ctx.arguments($info)?;
         let value = &$object.value;
-        let result = $crate::__glue_call!($trait, $method, $parent, $object.resolvers, value, $R, args)
-            .await
-            .map_err(|error| $object.ctx.fail(error))?;
+        let result = $crate::__glue_call!(
+            $root, $accessor, $trait, $method, $parent, $object.resolvers, value, $R, args
+        )
+        .await
+        .map_err(|error| $object.ctx.fail(error))?;
         $crate::__glue_reference!(@finish $kind $object $R $shape, result)
     }};
     (@finish leaf $object:ident $R:ident $shape:ty, $result:ident) => {
@@ -238,14 +262,17 @@ macro_rules! __glue_reference {
     };
 }
 
-/// A resolver method's call: with the parent object (`parent`) or without (`root`), with arguments or without.
+/// A resolver method's call on the resolvers of its type (`Resolvers::accessor`): with the parent object (`parent`)
+/// or without (`root`), with arguments or without.
 #[doc(hidden)]
 #[macro_export]
 macro_rules! __glue_call {
-    ($trait:path, $method:ident, parent, $r:expr, $value:ident, $R:ident $(, $args:ident)?) => {
-        <$R as $trait>::$method($r, $value $(, $args)?)
+    ($root:path, $accessor:ident, $trait:path, $method:ident, parent, $r:expr, $value:ident, $R:ident
+        $(, $args:ident)?) => {
+        <_ as $trait>::$method(<$R as $root>::$accessor($r), $value $(, $args)?)
     };
-    ($trait:path, $method:ident, root, $r:expr, $value:ident, $R:ident $(, $args:ident)?) => {
-        <$R as $trait>::$method($r $(, $args)?)
+    ($root:path, $accessor:ident, $trait:path, $method:ident, root, $r:expr, $value:ident, $R:ident
+        $(, $args:ident)?) => {
+        <_ as $trait>::$method(<$R as $root>::$accessor($r) $(, $args)?)
     };
 }

@@ -20,4 +20,4 @@ pub use reference::{
     ExecContext, NoRoot, Object, Resolve, Resolved, Wrapped, execute as execute_apollo,
     execute_with as execute_reference, leaf,
 };
-pub use shape::{Leaf, List, Opt, Plain};
+pub use shape::{Boxed, Leaf, List, Opt, Plain};

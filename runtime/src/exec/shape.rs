@@ -20,6 +20,10 @@ pub struct Opt<S>(std::marker::PhantomData<S>);
 #[derive(Debug)]
 pub struct List<S>(std::marker::PhantomData<S>);
 
+/// A boxed position (a plain field whose object type contains itself): `Box` of the inner shape's value.
+#[derive(Debug)]
+pub struct Boxed<S>(std::marker::PhantomData<S>);
+
 /// A leaf whose value never serializes as null at a non-null position (strings, integers, booleans, ids, enums,
 /// dates), or any leaf at a nullable position.
 #[derive(Debug)]
@@ -117,6 +121,26 @@ impl<V, R, S: Complete<V, R>> Complete<Vec<V>, R> for List<S> {
             ex.end_list();
             Ok(())
         }
+    }
+}
+
+impl<V, R, S: Complete<V, R>> Complete<Box<V>, R> for Boxed<S> {
+    fn complete<'a, 'p>(
+        ex: &'a mut Exec<'p>,
+        resolvers: &'a R,
+        value: &'a Box<V>,
+        at: At<'p>,
+    ) -> impl Future<Output = Completed> + 'a {
+        S::complete(ex, resolvers, &**value, at)
+    }
+}
+
+impl<V, R, S: Resolve<V, R>> Resolve<Box<V>, R> for Boxed<S> {
+    fn resolve<'r>(resolvers: &'r R, ctx: &'r ExecContext, value: Box<V>) -> Resolved<'r>
+    where
+        Box<V>: 'r,
+    {
+        S::resolve(resolvers, ctx, *value)
     }
 }
 

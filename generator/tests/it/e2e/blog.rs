@@ -121,6 +121,24 @@ impl<T> MapValue<T> for MaybeAbsent<T> {
     }
 }
 
+impl Resolvers for Blog {
+    fn query(&self) -> &impl QueryResolvers {
+        self
+    }
+    fn mutation(&self) -> &impl MutationResolvers {
+        self
+    }
+    fn author(&self) -> &impl AuthorResolvers {
+        self
+    }
+    fn comment(&self) -> &impl CommentResolvers {
+        self
+    }
+    fn post(&self) -> &impl PostResolvers {
+        self
+    }
+}
+
 impl QueryResolvers for Blog {
     async fn post(&self, args: QueryPostArgs) -> FieldResult<Option<Post>> {
         Ok(self.post(args.id.as_str()))

@@ -73,6 +73,15 @@ fn float(n: i32) -> f64 {
 #[derive(Debug)]
 pub(crate) struct Checks;
 
+impl Resolvers for Checks {
+    fn query(&self) -> &impl QueryResolvers {
+        self
+    }
+    fn r#box(&self) -> &impl BoxResolvers {
+        self
+    }
+}
+
 impl BoxResolvers for Checks {
     async fn inner(&self, parent: &BoxRecord) -> FieldResult<BoxRecord> {
         if parent.depth <= 0 {

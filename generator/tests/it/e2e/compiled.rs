@@ -15,6 +15,7 @@ macro_rules! compiled {
 compiled!(
     abstract_types,
     collisions,
+    data_first,
     deprecations,
     descriptions,
     enums,
@@ -22,6 +23,7 @@ compiled!(
     keywords,
     lists,
     no_mutation,
+    required_resolvers,
 );
 
 /// Keywords as names keep their wire names through serde: raw identifiers unraw, suffixed ones renamed.

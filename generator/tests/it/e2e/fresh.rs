@@ -15,6 +15,7 @@ const INPUTS: &[&str] = &[
     "test_data/e2e/checks.graphql",
     "test_data/abstract_types.graphql",
     "test_data/collisions.graphql",
+    "test_data/data_first.graphql",
     "test_data/deprecations.graphql",
     "test_data/descriptions.graphql",
     "test_data/enums.graphql",
@@ -22,6 +23,7 @@ const INPUTS: &[&str] = &[
     "test_data/keywords.graphql",
     "test_data/lists.graphql",
     "test_data/no_mutation.graphql",
+    "test_data/required_resolvers.graphql",
 ];
 
 #[test]

@@ -10,6 +10,12 @@ use super::compiled::lists::*;
 
 pub(crate) struct Lists;
 
+impl Resolvers for Lists {
+    fn query(&self) -> &impl QueryResolvers {
+        self
+    }
+}
+
 impl QueryResolvers for Lists {
     async fn a(&self) -> FieldResult<Option<Vec<Option<i32>>>> {
         Ok(Some(vec![Some(1), None]))

@@ -5,6 +5,7 @@
 mod blog;
 mod checks;
 mod compiled;
+mod data_first;
 mod equivalence;
 mod fresh;
 mod lists;
