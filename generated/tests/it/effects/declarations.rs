@@ -27,6 +27,8 @@ pub struct Effect {
     pub result: Option<String>,
     pub result_field: Option<String>,
     pub beyond: Option<String>,
+    #[serde(default)]
+    pub beyond_fields: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

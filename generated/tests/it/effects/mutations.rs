@@ -95,6 +95,16 @@ impl Checker<'_> {
                 "`relation` and `members` belong to ATTACH and DETACH".into()
             )),
         }
+        if !e.beyond_fields.is_empty() && e.beyond.is_none() {
+            note(Err("`beyondFields` without `beyond`".into()));
+        }
+        for name in &e.beyond_fields {
+            note(
+                self.field(entity, name)
+                    .map(drop)
+                    .map_err(|p| format!("beyondFields: {p}")),
+            );
+        }
         for owner in &e.owners {
             note(self.owner(entity, owner));
         }

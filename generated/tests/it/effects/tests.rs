@@ -57,7 +57,7 @@ type Mutation {
   finishTask(input: TaskInput!): Task!
     @effect(kind: TRANSITION, entity: "Task", id: "input.id", statusField: "status", from: ["OPEN"], to: "CLOSED")
   renameTask(input: TaskInput!): Task!
-    @effect(kind: UPDATE, entity: "Task", id: "input.id", fields: [{field: "name", input: "input.title"}])
+    @effect(kind: UPDATE, entity: "Task", id: "input.id", fields: [{field: "name", input: "input.title"}], beyondFields: ["colour"])
   moveTasks(input: TaskInput!): Task! @effect(kind: UPDATE, entity: "Task", id: "input.ids")
   resetTask(input: TaskInput!): Task!
     @effect(kind: UPDATE, entity: "Task", id: "input.id", fields: [{field: "done", value: "null"}])
@@ -100,6 +100,8 @@ fn broken_declarations_are_reported() {
         "guardTask: requires `open`: no @invariant of that name on the field",
         "joinTeam: `Team.name` is no @relation",
         "moveTasks: `input.ids` names several ids where one is expected",
+        "renameTask: `beyondFields` without `beyond`",
+        "renameTask: beyondFields: `Task` has no field `colour`",
         "renameTask: write `name`: `Task` has no field `name`",
         "resetTask: write `done`: null is no value of Boolean",
         "retitleTask: write `done`: `input.title` (String) does not fit Boolean",
