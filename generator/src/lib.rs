@@ -14,6 +14,7 @@
 //! The generator never panics on bad SDL: every problem of every file is reported at once, with file, line and column.
 
 mod config;
+pub mod diff;
 mod emit;
 mod model;
 mod names;
@@ -108,6 +109,8 @@ pub enum Error {
     Schema { problems: Vec<Problem> },
     #[error("invalid configuration: {0}")]
     Config(String),
+    #[error("failed to compare the generated Rust API: {0}")]
+    RustApi(String),
     #[error(
         "no output directory: set `Config::out_dir`, or run from a build script (which sets OUT_DIR)"
     )]

@@ -8,15 +8,18 @@ use anyhow::{Context, bail};
 use clap::{Args, Parser, Subcommand};
 use generator::{Config, Module, Source};
 
+mod diff_command;
+
 const TOP_HELP: &str = "\
 Examples:
   generator generate --out src/generated schemas/worksome.graphql
   generator generate --out gen --scalar Decimal=::std::string::String schemas/a.graphql schemas/b.graphql
   generator check --out src/generated schemas/worksome.graphql    # in CI: fails if the files are stale
+  generator diff --git HEAD~1 schemas/worksome.graphql            # review a schema change (see `generator help diff`)
 
 Exit codes:
   0  success (for `check`: every file is fresh)
-  1  `check` only: some files are stale or missing (each is listed)
+  1  `check`: some files are stale or missing (each is listed); `diff`: breaking changes not allowed
   2  usage error, unreadable or invalid schema, or a file that could not be written";
 
 /// Turns GraphQL SDL into Rust: types, resolver traits, execution glue and rules tables, one `<module>.rs` per
@@ -67,6 +70,10 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Reviews a schema change: every type and rule change, classified breaking, dangerous or safe, with whom it
+    /// affects, the example operations it breaks and its effect on the generated Rust API.
+    #[command(after_long_help = diff_command::HELP)]
+    Diff(diff_command::DiffArgs),
 }
 
 #[derive(Debug, Args)]
@@ -110,6 +117,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Command::Diff(args) => diff_command::run(args),
         Command::Generate { common } => {
             let modules = generate(&common)?;
             std::fs::create_dir_all(&common.out)

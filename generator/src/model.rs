@@ -794,8 +794,6 @@ fn doc(description: &Option<Node<str>>, directives: &DirectiveList) -> Doc {
     }
 }
 
-/// Parses and validates a schema, adding the rule vocabulary unless the file declares it; every diagnostic becomes
-/// a [`Problem`].
 /// The rules table of one schema, every problem of its directives reported at once.
 pub(crate) fn read_rules(source: &Source) -> Result<runtime::rules::ApiRules, Error> {
     let schema = parse(source)?;
@@ -814,7 +812,9 @@ pub(crate) fn read_rules(source: &Source) -> Result<runtime::rules::ApiRules, Er
     }
 }
 
-fn parse(source: &Source) -> Result<Valid<Schema>, Error> {
+/// Parses and validates a schema, adding the rule vocabulary unless the file declares it; every diagnostic becomes
+/// a [`Problem`].
+pub(crate) fn parse(source: &Source) -> Result<Valid<Schema>, Error> {
     // Parsed once; a file with syntax errors is parsed again by the builder, which reports them.
     let parsed = ast::Document::parse(&source.text, &source.path).ok();
     let declares_vocabulary = parsed.as_ref().is_some_and(|doc| {

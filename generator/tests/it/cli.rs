@@ -158,7 +158,18 @@ fn help_documents_examples_and_exit_codes() {
         "Examples:",
         "generator check --out",
         "Exit codes:",
-        "  1  `check` only",
+        "  1  `check`: some files are stale",
+        "generator diff --git",
+    ] {
+        assert!(stdout.contains(expected), "{expected}\n{stdout}");
+    }
+    let (code, stdout, _) = text(&generator(&["help", "diff"]));
+    assert_eq!(code, 0);
+    for expected in [
+        "Examples:",
+        "Exit codes:",
+        "  1  breaking changes that are not allowed",
+        "NO_COLOR",
     ] {
         assert!(stdout.contains(expected), "{expected}\n{stdout}");
     }
