@@ -96,7 +96,7 @@ impl Response {
 }
 
 /// Why no response was had.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TransportError {
     #[error("the request budget of {0} requests is spent")]
@@ -114,10 +114,24 @@ pub enum TransportError {
 }
 
 /// One request and what came back.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Exchange {
     pub request: Request,
     pub response: Result<Response, TransportError>,
+}
+
+/// In reports: `{"request": ..., "response": {...}}`, or `{"request": ..., "error": "..."}` when no response came.
+impl Serialize for Exchange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("request", &self.request)?;
+        match &self.response {
+            Ok(response) => map.serialize_entry("response", response)?,
+            Err(error) => map.serialize_entry("error", &error.to_string())?,
+        }
+        map.end()
+    }
 }
 
 impl Exchange {
@@ -159,7 +173,12 @@ pub struct Client {
     limits: ClientLimits,
     sent: AtomicU64,
     next_slot: Mutex<Instant>,
+    /// Requests in a row that found no server (refused or timed out), and the last such error.
+    unanswered: Mutex<(u32, String)>,
 }
+
+/// Requests in a row that must go unanswered (connection refused or timed out) before the target counts as down.
+pub const DOWN_AFTER: u32 = 5;
 
 /// Why the client could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -179,7 +198,25 @@ impl Client {
             limits,
             sent: AtomicU64::new(0),
             next_slot: Mutex::new(Instant::now()),
+            unanswered: Mutex::new((0, String::new())),
         })
+    }
+
+    /// Why the target counts as down: the last of [`DOWN_AFTER`] requests in a row that got no answer at all.
+    pub fn target_down(&self) -> Option<String> {
+        let unanswered = self.unanswered.lock().unwrap_or_else(|e| e.into_inner());
+        (unanswered.0 >= DOWN_AFTER).then(|| unanswered.1.clone())
+    }
+
+    fn note(&self, response: &Result<Response, TransportError>) {
+        let mut unanswered = self.unanswered.lock().unwrap_or_else(|e| e.into_inner());
+        match response {
+            Err(e @ (TransportError::Connect(_) | TransportError::Timeout(_))) => {
+                *unanswered = (unanswered.0 + 1, e.to_string());
+            }
+            Err(TransportError::BudgetSpent(_)) => {}
+            _ => *unanswered = (0, String::new()),
+        }
     }
 
     /// Requests sent so far.
@@ -210,6 +247,7 @@ impl Client {
         }
         self.pace();
         let response = self.handle.block_on(self.perform(&request));
+        self.note(&response);
         Exchange { request, response }
     }
 
@@ -269,6 +307,9 @@ impl Client {
             )
         }));
         done.sort_by_key(|(i, _)| *i);
+        for (_, exchange) in &done {
+            self.note(&exchange.response);
+        }
         done.into_iter().map(|(_, e)| e).collect()
     }
 

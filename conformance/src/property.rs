@@ -182,6 +182,9 @@ pub struct Settings {
     /// Where failing seeds are kept and replayed from (proptest regression files), if anywhere.
     pub regressions: Option<PathBuf>,
     pub max_shrink_iters: u32,
+    /// The arguments that choose what the run checks and how (target, credentials file, faults, server seed,
+    /// limits), shell-quoted: the start of every `rerun:` line.
+    pub rerun: String,
 }
 
 /// Everything one property runs against.
@@ -263,12 +266,18 @@ impl Context<'_> {
         )
     }
 
-    /// What a person types to run just this property again.
+    /// What a person types to run just this property again, exactly as it ran: the run's own arguments, its seed
+    /// and case count, the API and the property.
     pub fn reproduce(&self) -> String {
-        format!(
-            "--seed {} --only {} --api {}",
-            self.settings.seed, self.property.id, self.rules.name
-        )
+        let mut line = self.settings.rerun.clone();
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(&format!(
+            "--seed {} --cases {} --api {} --only {}",
+            self.settings.seed, self.settings.cases, self.rules.name, self.property.id
+        ));
+        line
     }
 }
 
@@ -335,7 +344,13 @@ impl<'c, 'a> Case<'c, 'a> {
             Err(TransportError::BudgetSpent(max)) => Err(CaseError::Inconclusive(format!(
                 "the request budget of {max} requests is spent (raise --max-requests)"
             ))),
-            Err(e) => Err(CaseError::Fail(format!("no response: {e}"))),
+            Err(e) => match self.cx.client.target_down() {
+                // Not a finding about this property: the run stops.
+                Some(reason) => Err(CaseError::Inconclusive(format!(
+                    "the target stopped answering ({reason})"
+                ))),
+                None => Err(CaseError::Fail(format!("no response: {e}"))),
+            },
         }
     }
 

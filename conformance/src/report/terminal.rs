@@ -1,7 +1,7 @@
 //! The terminal reporter: a progress bar on stderr while the run goes, one line per property as it finishes, then
 //! every failure in full and the summary table on stdout.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -19,6 +19,8 @@ pub struct TerminalReporter {
     current_ran: u64,
     /// Show a progress bar (off for `--quiet` and in tests).
     progress: bool,
+    /// Colour the verdicts: on a terminal, unless `NO_COLOR` is set.
+    colour: bool,
     out: Box<dyn WriteSend>,
 }
 
@@ -35,8 +37,24 @@ impl TerminalReporter {
             current_planned: 0,
             current_ran: 0,
             progress,
+            colour: std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             out: Box::new(std::io::stdout()),
         }
+    }
+
+    /// A verdict's label, coloured when the reporter colours.
+    fn label(&self, verdict: &Verdict) -> String {
+        let label = verdict.label();
+        if !self.colour {
+            return label.to_owned();
+        }
+        let code = match verdict {
+            Verdict::Passed => "32",
+            Verdict::Failed(_) => "1;31",
+            _ => "33",
+        };
+        format!("\x1b[{code}m{label}\x1b[0m")
     }
 
     fn print(&mut self, text: &str) {
@@ -109,9 +127,11 @@ impl Reporter for TerminalReporter {
                 if let Some(bar) = &self.bar {
                     bar.set_position(self.done_cases);
                 }
+                let label = self.label(&result.verdict);
+                let pad = 5usize.saturating_sub(result.verdict.label().len());
                 let mut line = format!(
-                    "{:<5} {:<22} {:<28} {:>4} cases {:>6} requests {:>7.2} s",
-                    result.verdict.label(),
+                    "{label}{:pad$} {:<22} {:<28} {:>4} cases {:>6} requests {:>7.2} s",
+                    "",
                     short_api(&result.api),
                     result.title(),
                     result.cases,
@@ -172,9 +192,12 @@ pub fn render_summary(summary: &RunSummary) -> String {
 /// The summary table: one row per property.
 pub fn render_table(summary: &RunSummary) -> String {
     let header = ["API", "Property", "Cases", "Requests", "Result"];
+    // With failures, the passing rows fold into one line: what needs attention comes first.
+    let fold = summary.failed() > 0;
     let rows: Vec<[String; 5]> = summary
         .results
         .iter()
+        .filter(|r| !(fold && matches!(r.verdict, Verdict::Passed)))
         .map(|r| {
             let mut result = r.verdict.label().to_owned();
             if let Some(reason) = r.verdict.reason() {
@@ -221,6 +244,9 @@ pub fn render_table(summary: &RunSummary) -> String {
     for row in &rows {
         out.push_str(&fmt_row([&row[0], &row[1], &row[2], &row[3], &row[4]]));
     }
+    if fold && summary.passed() > 0 {
+        out.push_str(&format!("({} passing rows folded)\n", summary.passed()));
+    }
     let na = summary.count(|v| matches!(v, Verdict::NotApplicable { .. }));
     let skipped = summary.count(|v| matches!(v, Verdict::Skipped { .. }));
     let inconclusive = summary.count(|v| matches!(v, Verdict::Inconclusive { .. }));
@@ -241,5 +267,39 @@ pub fn render_table(summary: &RunSummary) -> String {
         summary.seed,
         summary.cases
     ));
+    if let Some(reason) = &summary.stopped {
+        out.push_str(&format!("The run stopped early: {reason}.\n"));
+    }
+    out.push_str(&not_checked_line(summary));
     out
+}
+
+/// The last line: how many properties checked nothing, and why; or that every one was checked.
+fn not_checked_line(summary: &RunSummary) -> String {
+    let unchecked: Vec<String> = summary
+        .not_checked()
+        .map(|r| {
+            format!(
+                "{} of {} {} ({})",
+                r.id,
+                r.api,
+                r.verdict.label(),
+                r.verdict.reason().unwrap_or_default()
+            )
+        })
+        .collect();
+    if unchecked.is_empty() {
+        return "Every planned property was checked.\n".to_owned();
+    }
+    let consequence = if summary.strict {
+        "--strict: not-applicable and inconclusive results fail the run"
+    } else {
+        "they do not fail the run; --strict makes not-applicable and inconclusive ones fail it"
+    };
+    format!(
+        "{} of {} properties were not checked ({consequence}): {}\n",
+        unchecked.len(),
+        summary.results.len(),
+        unchecked.join("; ")
+    )
 }
