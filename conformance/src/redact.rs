@@ -58,7 +58,7 @@ impl Secrets {
         let mut out = text.to_owned();
         for word in &self.words {
             if out.contains(word.as_str()) {
-                out = out.replace(word.as_str(), &masked(word));
+                out = out.replace(word.as_str(), &masked_header(word));
             }
         }
         out
