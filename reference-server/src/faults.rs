@@ -106,6 +106,10 @@ faults! {
         "The last page still has a `paging.next`, which leads to an empty page.";
     UnservedMethodNotFound = "unserved-method-not-found", "workable_members",
         "A method that a path does not serve gets 404, as an unknown path would, instead of 405 with `Allow`.";
+    MutationOverGetExecuted = "mutation-over-get-executed", "greenhouse_onboarding",
+        "A mutation sent over GET is executed instead of refused with 405.";
+    StartDateMisformatted = "start-date-misformatted", "greenhouse_onboarding",
+        "`startDate` is written DD/MM/YYYY, not in the `Date` scalar's YYYY-MM-DD.";
     TokenCrossesAccounts = "token-crosses-accounts", "workable_members",
         "A token is served on any account's subdomain, not only its own.";
 }

@@ -107,7 +107,12 @@ pub async fn handle(
         operation_name,
         variables,
         authorization,
-        read_only: method == Method::GET,
+        // FAULT(mutation-over-get-executed): GET runs mutations too.
+        read_only: method == Method::GET
+            && !endpoint
+                .shared
+                .faults()
+                .is_active(Fault::MutationOverGetExecuted),
         origin: crate::rest::origin(&headers),
     };
     match pipeline::run(&endpoint.api, &endpoint.shared, request).await {

@@ -50,6 +50,30 @@ pub fn to_bytes(api: &dyn GraphqlApi, response: &Response, faults: &Faults) -> V
     out
 }
 
+/// FAULT(start-date-misformatted): every `"startDate":"YYYY-MM-DD"` written as `"startDate":"DD/MM/YYYY"`.
+fn misformat_start_dates(body: Vec<u8>) -> Vec<u8> {
+    const KEY: &[u8] = b"\"startDate\":\"";
+    let mut out = Vec::with_capacity(body.len());
+    let mut rest = body.as_slice();
+    while let Some(at) = rest.windows(KEY.len()).position(|w| w == KEY) {
+        let (head, tail) = rest.split_at(at + KEY.len());
+        out.extend_from_slice(head);
+        match tail.get(..10) {
+            Some(date) if date[4] == b'-' && date[7] == b'-' => {
+                out.extend_from_slice(&date[8..10]);
+                out.push(b'/');
+                out.extend_from_slice(&date[5..7]);
+                out.push(b'/');
+                out.extend_from_slice(&date[..4]);
+                rest = &tail[10..];
+            }
+            _ => rest = tail,
+        }
+    }
+    out.extend_from_slice(rest);
+    out
+}
+
 /// Stack frames in the forms other servers leak them: Python, Ruby, Node, Java, Go.
 const FRAMES: [&str; 5] = [
     "\nTraceback:\n  File \"/srv/app/hr/resolvers.py\", line 88, in resolve_employee",
@@ -72,6 +96,9 @@ fn leaked_frame(faults: &Faults) -> Option<&'static str> {
 /// The response body, in the API's format: like [`to_bytes`], but a response without errors (the common case) is
 /// its data's own buffer, with no copy.
 pub fn into_bytes(api: &dyn GraphqlApi, response: Response, faults: &Faults) -> Vec<u8> {
+    if faults.is_active(Fault::StartDateMisformatted) {
+        return misformat_start_dates(to_bytes(api, &response, faults));
+    }
     match response {
         Response {
             data: Some(data),
