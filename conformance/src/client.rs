@@ -175,6 +175,10 @@ pub struct Client {
     next_slot: Mutex<Instant>,
     /// Requests in a row that found no server (refused or timed out), and the last such error.
     unanswered: Mutex<(u32, String)>,
+    /// A slower pace than `limits.rate` set during the run (the target's quota), requests a second, and whether it
+    /// applies now (not while a rate-limit property exhausts the quota on purpose).
+    paced_to: Mutex<Option<f64>>,
+    quota_pacing: std::sync::atomic::AtomicBool,
 }
 
 /// Requests in a row that must go unanswered (connection refused or timed out) before the target counts as down.
@@ -199,7 +203,22 @@ impl Client {
             sent: AtomicU64::new(0),
             next_slot: Mutex::new(Instant::now()),
             unanswered: Mutex::new((0, String::new())),
+            paced_to: Mutex::new(None),
+            quota_pacing: std::sync::atomic::AtomicBool::new(true),
         })
+    }
+
+    /// Applies the pace set by [`Client::slow_to`], or not (a property that must exceed the quota).
+    pub fn pace_to_quota(&self, on: bool) {
+        self.quota_pacing.store(on, Ordering::SeqCst);
+    }
+
+    /// Sends no faster than `rate` requests a second from now on (never faster than `limits.rate`).
+    pub fn slow_to(&self, rate: f64) {
+        if rate > 0.0 {
+            let mut paced = self.paced_to.lock().unwrap_or_else(|e| e.into_inner());
+            *paced = Some(paced.map_or(rate, |p| p.min(rate)));
+        }
     }
 
     /// Why the target counts as down: the last of [`DOWN_AFTER`] requests in a row that got no answer at all.
@@ -318,8 +337,15 @@ impl Client {
     }
 
     fn pace(&self) {
-        let Some(rate) = self.limits.rate.filter(|r| *r > 0.0) else {
-            return;
+        let paced = if self.quota_pacing.load(Ordering::SeqCst) {
+            *self.paced_to.lock().unwrap_or_else(|e| e.into_inner())
+        } else {
+            None
+        };
+        let rate = match (self.limits.rate.filter(|r| *r > 0.0), paced) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(r), None) | (None, Some(r)) => r,
+            (None, None) => return,
         };
         let interval = Duration::from_secs_f64(1.0 / rate);
         let wait = {

@@ -246,11 +246,21 @@ pub fn run(
         })
         .chain(notes)
         .collect();
-    let planned_cases = plan
+    let planned_cases: u64 = plan
         .iter()
         .flat_map(|(_, _, props)| props.iter())
         .map(|p| u64::from(p.cases(config.settings.cases)))
         .sum();
+    let mut target_lines = target_lines;
+    if let Some(target) = targets.iter().find(|t| !t.embedded)
+        && let Some(notice) = crate::pacing::plan(
+            &client,
+            target,
+            planned_cases * crate::pacing::REQUESTS_PER_CASE,
+        )
+    {
+        target_lines.push(notice);
+    }
     emit(&Event::RunStarted {
         targets: &target_lines,
         properties: plan.iter().map(|(_, _, p)| p.len()).sum(),
@@ -272,6 +282,8 @@ pub fn run(
                 ));
                 break 'plan;
             }
+            // The rate-limit properties exceed the quota on purpose: the quota's pace is not theirs.
+            client.pace_to_quota(property.group != crate::property::Group::RateLimits);
             let before = client.requests_sent();
             let property_started = Instant::now();
             emit(&Event::PropertyStarted {

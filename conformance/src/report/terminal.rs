@@ -7,7 +7,7 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::event::{Event, Reporter};
-use crate::outcome::{RunSummary, Verdict};
+use crate::outcome::{Failure, RunSummary, Verdict};
 
 /// Prints progress and the summary.
 #[derive(Debug)]
@@ -179,14 +179,50 @@ pub fn render_summary(summary: &RunSummary) -> String {
         .collect();
     if !failures.is_empty() {
         out.push_str("\nFailures\n========\n");
-        for (r, f) in failures {
+        // Root causes first: where E3 (documented codes) failed, an error code the API does not declare (or no code
+        // at all) breaks many properties; E3 names the cause, the others say they failed downstream of it.
+        let root = |api: &str| {
+            failures
+                .iter()
+                .any(|(r, _)| r.api == api && r.id == ROOT_CAUSE)
+        };
+        let mut ordered = failures.clone();
+        ordered.sort_by_key(|(r, _)| r.id != ROOT_CAUSE);
+        for (r, f) in ordered {
             out.push_str(&format!("\nFAIL {} {}\n", r.api, r.title()));
+            if r.id != ROOT_CAUSE
+                && root(&r.api)
+                && let Some(code) = undocumented_code(&r.api, f)
+            {
+                out.push_str(&format!(
+                    "  downstream of {ROOT_CAUSE}: its response carries {code}, which {ROOT_CAUSE} reports above\n"
+                ));
+            }
             out.push_str(&super::failure_text(f, &r.statement, "  "));
         }
     }
     out.push_str("\nSummary\n=======\n");
     out.push_str(&render_table(summary));
     out
+}
+
+/// The property that names an error-code cause (codes the document does not name, or none).
+const ROOT_CAUSE: &str = "E3";
+
+/// An error code of the failure's last response that the API does not document (or an error without a code).
+fn undocumented_code(api: &str, failure: &Failure) -> Option<String> {
+    let rules = crate::runner::rules_of(api).ok()?;
+    let codes = rules.error_format.map(|f| f.codes).unwrap_or_default();
+    let body = failure.culprit()?.ok()?.json()?;
+    body.get("errors")?.as_array()?.iter().find_map(|e| {
+        match crate::graphql::error_code(e, rules) {
+            None if !codes.is_empty() => Some("an error without a code".to_owned()),
+            Some(code) if !codes.is_empty() && !codes.contains(&code.as_str()) => Some(format!(
+                "the code `{code}`, which the document does not name"
+            )),
+            _ => None,
+        }
+    })
 }
 
 /// The summary table: one row per property.

@@ -153,3 +153,41 @@ fn a_rerun_line_fails_again_the_same_way() {
     assert_eq!(failure(&first_text), failure(&again_text), "{rerun}");
     let _ = std::fs::remove_dir_all(&regressions);
 }
+
+#[test]
+fn the_root_cause_leads_and_the_rest_say_they_are_downstream() {
+    let output = conformance(&[
+        "--fault",
+        "error-code-missing",
+        "--api",
+        "greenhouse_onboarding",
+        "--only",
+        "E1",
+        "--only",
+        "E3",
+        "--cases",
+        "4",
+        "--seed",
+        "3",
+        "--quiet",
+    ]);
+    let text = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    let failures = text
+        .split("\nFailures\n")
+        .nth(1)
+        .expect("a failures section");
+    let headings: Vec<&str> = failures
+        .lines()
+        .filter(|l| l.starts_with("FAIL "))
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "FAIL greenhouse_onboarding E3 documented-codes",
+            "FAIL greenhouse_onboarding E1 error-shape"
+        ],
+        "{text}"
+    );
+    assert!(failures.contains("downstream of E3"), "{text}");
+}

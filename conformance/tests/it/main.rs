@@ -4,3 +4,4 @@ mod cli;
 mod hostile;
 mod proof_of_power;
 mod reports;
+mod target_quota;
