@@ -232,7 +232,8 @@ fn custom_scalar(type_name: &str, value: &Value, at: &str) -> Result<(), String>
     }
 }
 
-fn kind(v: &Value) -> &'static str {
+/// What kind of JSON value `v` is, for messages.
+pub fn kind(v: &Value) -> &'static str {
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a Boolean",

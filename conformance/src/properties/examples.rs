@@ -7,6 +7,7 @@ use serde_json::Value;
 use crate::graphql::error_code;
 use crate::outcome::{Failure, Verdict};
 use crate::property::{Case, CaseError, Check, Context, Group, Property};
+use crate::shape::kind;
 
 /// One documented example, embedded by `build.rs` from `schemas/examples/<api>/`.
 #[derive(Debug, Clone, Copy)]
@@ -245,16 +246,5 @@ fn same_shape(expected: &Value, got: &Value, at: &str, out: &mut Vec<String>) {
             kind(got),
             kind(expected)
         )),
-    }
-}
-
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a Boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "a list",
-        Value::Object(_) => "an object",
     }
 }
