@@ -3,12 +3,15 @@
 
 use std::process::{Command, Output};
 
+/// Runs the binary; failing seeds go to a scratch directory, not to the repository's proptest-regressions/.
 fn conformance(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_conformance"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the conformance binary runs")
+    let mut command = Command::new(env!("CARGO_BIN_EXE_conformance"));
+    command.args(args).env("NO_COLOR", "1");
+    if !args.iter().any(|a| *a == "--regressions" || *a == "--list") {
+        let scratch = std::env::temp_dir().join(format!("conformance-cli-{}", std::process::id()));
+        command.arg("--regressions").arg(scratch);
+    }
+    command.output().expect("the conformance binary runs")
 }
 
 fn text(output: &Output) -> String {
@@ -60,6 +63,62 @@ const CASES: &[(&[&str], i32, &str)] = &[
         ],
         1,
         "--strict: not-applicable and inconclusive results fail the run",
+    ),
+    // --fail-fast: after the first failure the rest are skipped; the replay shows secrets only when asked.
+    (
+        &[
+            "--fault",
+            "unstable-cursors",
+            "--api",
+            "greenhouse_onboarding",
+            "--only",
+            "P7",
+            "--only",
+            "E1",
+            "--fail-fast",
+            "--cases",
+            "4",
+            "--seed",
+            "3",
+            "--quiet",
+        ],
+        1,
+        "SKIP  greenhouse_onboarding  E1 error-shape",
+    ),
+    (
+        &[
+            "--fault",
+            "unstable-cursors",
+            "--api",
+            "greenhouse_onboarding",
+            "--only",
+            "P7",
+            "--cases",
+            "4",
+            "--seed",
+            "3",
+            "--quiet",
+        ],
+        1,
+        "'Authorization: Basic ZGVt…[masked]'",
+    ),
+    (
+        &[
+            "--fault",
+            "unstable-cursors",
+            "--api",
+            "greenhouse_onboarding",
+            "--only",
+            "P7",
+            "--cases",
+            "4",
+            "--seed",
+            "3",
+            "--quiet",
+            "--show-secrets",
+        ],
+        1,
+        "'Authorization: Basic ZGVtby1hY2Nlc3Mta2V5OmRlbW8tc2VjcmV0LWtleQ=='",
     ),
     // A report that cannot be written is a usage error before anything runs.
     (
