@@ -67,6 +67,9 @@ pub struct Failure {
     pub reproduce: String,
     /// False when replaying the minimal case passed (the failure depends on timing or state).
     pub reproduced: bool,
+    /// How to get a server that answers the `replay:` lines, when the one that answered is gone (embedded).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replay_note: Option<String>,
 }
 
 impl Failure {

@@ -384,6 +384,7 @@ where
                     shrink_steps: shrink_steps.get(),
                     reproduce: cx.reproduce(),
                     reproduced,
+                    replay_note: None,
                 })),
                 cases: ran + 1,
             }
@@ -412,6 +413,7 @@ pub fn check_once(cx: &Context<'_>, test: impl FnOnce(&Case<'_, '_>) -> CaseResu
                 shrink_steps: 0,
                 reproduce: cx.reproduce(),
                 reproduced: true,
+                replay_note: None,
             })),
             cases: 1,
         },
@@ -433,6 +435,7 @@ pub fn setup_failure(cx: &Context<'_>, case: &Case<'_, '_>, error: CaseError) ->
                 shrink_steps: 0,
                 reproduce: cx.reproduce(),
                 reproduced: true,
+                replay_note: None,
             })),
             cases: 1,
         },

@@ -333,6 +333,17 @@ pub fn run(
                 (property.run)(&cx)
             };
             let mut verdict = check.verdict;
+            if let (
+                Verdict::Failed(failure),
+                Mode::Embedded {
+                    faults,
+                    server_seed,
+                    ..
+                },
+            ) = (&mut verdict, &config.mode)
+            {
+                failure.replay_note = Some(replay_note(faults, *server_seed));
+            }
             if let Some(secrets) = &secrets {
                 secrets.mask_verdict(&mut verdict);
             }
@@ -369,6 +380,16 @@ pub fn run(
         r.finish()?;
     }
     Ok(summary)
+}
+
+/// How to replay against the embedded server once the run has ended (its ports are gone): start the same server.
+fn replay_note(faults: &[Fault], server_seed: u64) -> String {
+    let faults: String = faults.iter().map(|f| format!(" --fault {f}")).collect();
+    format!(
+        "(the embedded server that answered is gone: `cargo run -p reference-server -- --listen 127.0.0.1:PORT \
+         --seed {server_seed}{faults}` serves the same data, with the declared quotas, to replay against; or paste \
+         the rerun line)"
+    )
 }
 
 /// The APIs the embedded server lists at `/`, each with its fixture credentials.

@@ -109,6 +109,7 @@ fn run(cx: &Context<'_>) -> Check {
                 shrink_steps: 0,
                 reproduce: cx.reproduce(),
                 reproduced: true,
+                replay_note: None,
             })),
             cases,
         },

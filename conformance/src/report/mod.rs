@@ -173,6 +173,9 @@ pub fn failure_text(failure: &Failure, statement: &str, indent: &str) -> String 
         line("operation:", &operation(culprit));
         line("response:", &culprit.render_response(2_000));
         line("replay:", &culprit.request.curl());
+        if let Some(note) = &failure.replay_note {
+            line("", note);
+        }
     }
     let earlier = failure.exchanges.len().saturating_sub(1);
     if earlier > 0 {
