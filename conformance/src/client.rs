@@ -96,7 +96,7 @@ impl Response {
 }
 
 /// Why no response was had.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum TransportError {
     #[error("the request budget of {0} requests is spent")]
@@ -114,10 +114,24 @@ pub enum TransportError {
 }
 
 /// One request and what came back.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Exchange {
     pub request: Request,
     pub response: Result<Response, TransportError>,
+}
+
+/// In reports: `{"request": ..., "response": {...}}`, or `{"request": ..., "error": "..."}` when no response came.
+impl Serialize for Exchange {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("request", &self.request)?;
+        match &self.response {
+            Ok(response) => map.serialize_entry("response", response)?,
+            Err(error) => map.serialize_entry("error", &error.to_string())?,
+        }
+        map.end()
+    }
 }
 
 impl Exchange {
@@ -159,7 +173,16 @@ pub struct Client {
     limits: ClientLimits,
     sent: AtomicU64,
     next_slot: Mutex<Instant>,
+    /// Requests in a row that found no server (refused or timed out), and the last such error.
+    unanswered: Mutex<(u32, String)>,
+    /// A slower pace than `limits.rate` set during the run (the target's quota), requests a second, and whether it
+    /// applies now (not while a rate-limit property exhausts the quota on purpose).
+    paced_to: Mutex<Option<f64>>,
+    quota_pacing: std::sync::atomic::AtomicBool,
 }
+
+/// Requests in a row that must go unanswered (connection refused or timed out) before the target counts as down.
+pub const DOWN_AFTER: u32 = 5;
 
 /// Why the client could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -179,7 +202,40 @@ impl Client {
             limits,
             sent: AtomicU64::new(0),
             next_slot: Mutex::new(Instant::now()),
+            unanswered: Mutex::new((0, String::new())),
+            paced_to: Mutex::new(None),
+            quota_pacing: std::sync::atomic::AtomicBool::new(true),
         })
+    }
+
+    /// Applies the pace set by [`Client::slow_to`], or not (a property that must exceed the quota).
+    pub fn pace_to_quota(&self, on: bool) {
+        self.quota_pacing.store(on, Ordering::SeqCst);
+    }
+
+    /// Sends no faster than `rate` requests a second from now on (never faster than `limits.rate`).
+    pub fn slow_to(&self, rate: f64) {
+        if rate > 0.0 {
+            let mut paced = self.paced_to.lock().unwrap_or_else(|e| e.into_inner());
+            *paced = Some(paced.map_or(rate, |p| p.min(rate)));
+        }
+    }
+
+    /// Why the target counts as down: the last of [`DOWN_AFTER`] requests in a row that got no answer at all.
+    pub fn target_down(&self) -> Option<String> {
+        let unanswered = self.unanswered.lock().unwrap_or_else(|e| e.into_inner());
+        (unanswered.0 >= DOWN_AFTER).then(|| unanswered.1.clone())
+    }
+
+    fn note(&self, response: &Result<Response, TransportError>) {
+        let mut unanswered = self.unanswered.lock().unwrap_or_else(|e| e.into_inner());
+        match response {
+            Err(e @ (TransportError::Connect(_) | TransportError::Timeout(_))) => {
+                *unanswered = (unanswered.0 + 1, e.to_string());
+            }
+            Err(TransportError::BudgetSpent(_)) => {}
+            _ => *unanswered = (0, String::new()),
+        }
     }
 
     /// Requests sent so far.
@@ -210,6 +266,7 @@ impl Client {
         }
         self.pace();
         let response = self.handle.block_on(self.perform(&request));
+        self.note(&response);
         Exchange { request, response }
     }
 
@@ -269,6 +326,9 @@ impl Client {
             )
         }));
         done.sort_by_key(|(i, _)| *i);
+        for (_, exchange) in &done {
+            self.note(&exchange.response);
+        }
         done.into_iter().map(|(_, e)| e).collect()
     }
 
@@ -277,8 +337,15 @@ impl Client {
     }
 
     fn pace(&self) {
-        let Some(rate) = self.limits.rate.filter(|r| *r > 0.0) else {
-            return;
+        let paced = if self.quota_pacing.load(Ordering::SeqCst) {
+            *self.paced_to.lock().unwrap_or_else(|e| e.into_inner())
+        } else {
+            None
+        };
+        let rate = match (self.limits.rate.filter(|r| *r > 0.0), paced) {
+            (Some(a), Some(b)) => a.min(b),
+            (Some(r), None) | (None, Some(r)) => r,
+            (None, None) => return,
         };
         let interval = Duration::from_secs_f64(1.0 / rate);
         let wait = {

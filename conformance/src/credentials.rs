@@ -17,6 +17,9 @@
 //! authorization = "Basic c2Vjb25kLWFjY2Vzcy1rZXk6c2Vjb25kLXNlY3JldC1rZXk="
 //! ```
 //!
+//! An optional `[run]` table holds settings of the runs that use the file: `strict = true` makes not-applicable and
+//! inconclusive results fail the run, as `--strict` does.
+//!
 //! The same in JSON (a file whose name ends in `.json`): `{"credential": [{"name": "api_key", "authorization": "Basic
 //! ..."}]}`. Only `name` and `authorization` are required. A second credential lets the rate-limit properties check
 //! that quotas are kept per credential; the role properties need one credential per role.
@@ -51,6 +54,24 @@ pub struct Credential {
 #[serde(deny_unknown_fields)]
 struct CredentialsFile {
     credential: Vec<Credential>,
+    #[serde(default)]
+    run: RunSection,
+}
+
+/// The file's optional `[run]` table: settings of the runs that use it (a CI job's, typically).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunSection {
+    /// Not-applicable and inconclusive results fail the run, as `--strict` does.
+    #[serde(default)]
+    pub strict: bool,
+}
+
+/// A credentials file, read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Loaded {
+    pub credentials: Vec<Credential>,
+    pub run: RunSection,
 }
 
 /// Why a credentials file could not be used.
@@ -80,7 +101,7 @@ pub enum CredentialsError {
 }
 
 /// Reads a credentials file: JSON when its name ends in `.json`, TOML otherwise.
-pub fn load(path: &Path) -> Result<Vec<Credential>, CredentialsError> {
+pub fn load(path: &Path) -> Result<Loaded, CredentialsError> {
     let shown = path.display().to_string();
     let text = std::fs::read_to_string(path).map_err(|source| CredentialsError::Read {
         path: shown.clone(),
@@ -90,7 +111,7 @@ pub fn load(path: &Path) -> Result<Vec<Credential>, CredentialsError> {
 }
 
 /// Parses the text of a credentials file.
-pub fn parse(text: &str, json: bool, path: &str) -> Result<Vec<Credential>, CredentialsError> {
+pub fn parse(text: &str, json: bool, path: &str) -> Result<Loaded, CredentialsError> {
     let file: CredentialsFile = if json {
         serde_json::from_str(text).map_err(|e| CredentialsError::Json {
             path: path.to_owned(),
@@ -116,7 +137,10 @@ pub fn parse(text: &str, json: bool, path: &str) -> Result<Vec<Credential>, Cred
             });
         }
     }
-    Ok(file.credential)
+    Ok(Loaded {
+        credentials: file.credential,
+        run: file.run,
+    })
 }
 
 /// The reference server's fixture credentials for one API.
@@ -142,11 +166,17 @@ mod tests {
     #[test]
     fn the_documented_examples_parse() {
         let toml = "[[credential]]\nname = \"api_key\"\nauthorization = \"Basic abc\"\nroles = []\n\n[[credential]]\nname = \"k2\"\nauthorization = \"Bearer x\"\nscopes = [\"r_jobs\"]\ntoken_kind = \"account\"\naccount = \"acme\"\n";
-        let creds = parse(toml, false, "c.toml").unwrap();
+        let creds = parse(toml, false, "c.toml").unwrap().credentials;
         assert_eq!(creds.len(), 2);
         assert_eq!(creds[1].account.as_deref(), Some("acme"));
         let json = r#"{"credential": [{"name": "api_key", "authorization": "Basic abc"}]}"#;
-        assert_eq!(parse(json, true, "c.json").unwrap()[0].name, "api_key");
+        assert_eq!(
+            parse(json, true, "c.json").unwrap().credentials[0].name,
+            "api_key"
+        );
+        let strict =
+            "[run]\nstrict = true\n\n[[credential]]\nname = \"a\"\nauthorization = \"Basic abc\"\n";
+        assert!(parse(strict, false, "c.toml").unwrap().run.strict);
         assert!(matches!(
             parse(
                 "[[credential]]\nname = \"a\"\nauthorisation = \"x\"\n",

@@ -46,19 +46,24 @@
 //! [`client::Client`], which enforces the request budget and pacing and records every exchange for replay; REST
 //! calls are built from the rules table's `@rest` bindings by [`rest`].
 
+pub mod case;
 pub mod client;
 pub mod credentials;
 pub mod embedded;
 pub mod event;
 pub mod graphql;
+pub mod leaks;
 pub mod outcome;
+pub mod pacing;
 pub mod properties;
 pub mod property;
 pub mod querygen;
+pub mod redact;
 pub mod report;
 pub mod rest;
 pub mod runner;
 pub mod schema;
+pub mod shape;
 
 pub use outcome::{RunSummary, Verdict};
 pub use runner::{Mode, RunConfig, RunError, run};

@@ -41,10 +41,18 @@ CREDENTIALS FILE (TOML; JSON when the name ends in .json), one entry per credent
   and an OAuth token (its own quota). List each token's scopes: a credential without `scopes` is not used to find
   missing ones.
 
+  [run]                            # optional: settings of the runs that use this file
+  strict = true                    # as --strict
+
 EXIT CODES:
-  0  every property that ran holds (not applicable, skipped and inconclusive ones do not fail a run)
-  1  at least one property failed
-  2  usage or configuration error
+  0  every property that ran holds (not applicable, skipped and inconclusive ones do not fail a run, unless
+     --strict; the summary's last line says how many were not checked and why)
+  1  at least one property failed (with --strict: or was not applicable or inconclusive)
+  2  usage or configuration error; nothing to check (an API with no applicable property, an API the target does
+     not serve); or the target stopped answering mid-run
+
+Reports mask the Authorization header and every credential of the run (--show-secrets keeps them). Colour is used
+on a terminal, unless NO_COLOR is set.
 
 Against anything but the embedded server, use --read-only for production APIs and keep --rate and --max-requests
 within what the target tolerates.";
@@ -92,6 +100,16 @@ struct Args {
     /// Write a report: junit=PATH, json=PATH or html=PATH (repeatable).
     #[arg(long = "report", value_name = "FORMAT=PATH")]
     reports: Vec<ReportSpec>,
+    /// Fail the run when a property is not applicable or inconclusive, not only when one fails (for CI; also
+    /// `[run] strict = true` in the credentials file).
+    #[arg(long)]
+    strict: bool,
+    /// Stop at the first failing property (the rest are reported skipped).
+    #[arg(long)]
+    fail_fast: bool,
+    /// Keep credentials in the terminal output and the reports (masked by default).
+    #[arg(long)]
+    show_secrets: bool,
     /// Run only these properties (ids such as P1, repeatable).
     #[arg(long = "only", value_name = "ID")]
     only: Vec<String>,
@@ -109,7 +127,7 @@ struct Args {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
-    /// List the properties and exit.
+    /// List the properties (of --api NAME only, when given) and exit.
     #[arg(long)]
     list: bool,
     /// List the embedded server's faults and exit.
@@ -131,8 +149,12 @@ fn main() -> ExitCode {
 fn run(args: Args) -> anyhow::Result<u8> {
     // Lists go through `writeln!`, so that a closed pipe (`conformance --list | head`) ends quietly.
     if args.list {
+        let properties = match &args.api {
+            Some(api) => conformance::properties::for_api(conformance::runner::rules_of(api)?),
+            None => conformance::properties::all(),
+        };
         let mut out = std::io::stdout().lock();
-        for p in conformance::properties::all() {
+        for p in properties {
             if writeln!(out, "{:<4} {:<24} {}", p.id, p.name, p.statement).is_err() {
                 break;
             }
@@ -154,7 +176,12 @@ fn run(args: Args) -> anyhow::Result<u8> {
     if args.rate.is_some_and(|r| r.is_nan() || r <= 0.0) {
         bail!("--rate must be a positive number of requests per second");
     }
+    // An unwritable report path is a usage error now, not after the run.
+    for spec in &args.reports {
+        conformance::report::check_writable(&spec.path)?;
+    }
     let embedded = args.target.is_none();
+    let mut strict = args.strict;
     let mode = match (&args.target, &args.api, &args.credentials) {
         (None, api, _) => Mode::Embedded {
             faults: args.faults.clone(),
@@ -162,7 +189,9 @@ fn run(args: Args) -> anyhow::Result<u8> {
             apis: api.iter().cloned().collect(),
         },
         (Some(url), Some(api), Some(path)) => {
-            let credentials = conformance::credentials::load(path)?;
+            let loaded = conformance::credentials::load(path)?;
+            strict |= loaded.run.strict;
+            let credentials = loaded.credentials;
             conformance::runner::rules_of(api)?;
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 bail!("--target must be an http:// or https:// URL, got `{url}`");
@@ -190,6 +219,7 @@ fn run(args: Args) -> anyhow::Result<u8> {
                 (embedded && dir.is_dir()).then_some(dir)
             }),
             max_shrink_iters: 256,
+            rerun: rerun_arguments(&args),
         },
         limits: ClientLimits {
             max_requests: Some(
@@ -201,6 +231,9 @@ fn run(args: Args) -> anyhow::Result<u8> {
         },
         only: args.only.clone(),
         skip: args.skip.clone(),
+        strict,
+        fail_fast: args.fail_fast,
+        show_secrets: args.show_secrets,
     };
     let mut reporters: Vec<Box<dyn Reporter>> =
         vec![Box::new(TerminalReporter::stdout(!args.quiet))];
@@ -209,7 +242,57 @@ fn run(args: Args) -> anyhow::Result<u8> {
     for spec in &args.reports {
         println!("report written: {}", spec.path.display());
     }
+    if let Some(reason) = &summary.stopped {
+        eprintln!("error: {reason}");
+    } else if summary.failed() == 0 {
+        for api in summary.unchecked_apis() {
+            eprintln!(
+                "error: nothing was checked for `{api}`: every property was not applicable or skipped"
+            );
+        }
+    }
     Ok(summary.exit_code())
+}
+
+/// The arguments that decide what this run checks and how, shell-quoted, for the `rerun:` lines (seed, cases, API
+/// and property are added per property).
+fn rerun_arguments(args: &Args) -> String {
+    use conformance::client::shell_quote;
+    let mut words: Vec<String> = Vec::new();
+    if let (Some(url), Some(path)) = (&args.target, &args.credentials) {
+        words.push(format!("--target {}", shell_quote(url)));
+        words.push(format!(
+            "--credentials {}",
+            shell_quote(&path.display().to_string())
+        ));
+    } else {
+        if args.server_seed != 0 {
+            words.push(format!("--server-seed {}", args.server_seed));
+        }
+        words.extend(args.faults.iter().map(|f| format!("--fault {f}")));
+    }
+    if args.read_only {
+        words.push("--read-only".to_owned());
+    }
+    if let Some(max) = args.max_requests {
+        words.push(format!("--max-requests {max}"));
+    }
+    if let Some(rate) = args.rate {
+        words.push(format!("--rate {rate}"));
+    }
+    if args.timeout != 10 {
+        words.push(format!("--timeout {}", args.timeout));
+    }
+    if args.max_wait != 10 {
+        words.push(format!("--max-wait {}", args.max_wait));
+    }
+    if let Some(dir) = &args.regressions {
+        words.push(format!(
+            "--regressions {}",
+            shell_quote(&dir.display().to_string())
+        ));
+    }
+    words.join(" ")
 }
 
 fn random_seed() -> u64 {

@@ -67,6 +67,9 @@ pub struct Failure {
     pub reproduce: String,
     /// False when replaying the minimal case passed (the failure depends on timing or state).
     pub reproduced: bool,
+    /// How to get a server that answers the `replay:` lines, when the one that answered is gone (embedded).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replay_note: Option<String>,
 }
 
 impl Failure {
@@ -93,7 +96,7 @@ pub struct PropertyResult {
     /// Cases run (passed ones plus the failing one), shrinking not included.
     pub cases: u32,
     pub requests: u64,
-    #[serde(serialize_with = "as_millis")]
+    #[serde(serialize_with = "as_millis", rename = "duration_ms")]
     pub duration: Duration,
 }
 
@@ -113,8 +116,12 @@ pub struct RunSummary {
     pub cases: u32,
     pub results: Vec<PropertyResult>,
     pub requests: u64,
-    #[serde(serialize_with = "as_millis")]
+    #[serde(serialize_with = "as_millis", rename = "duration_ms")]
     pub duration: Duration,
+    /// Whether not-applicable and inconclusive results fail the run (`--strict`).
+    pub strict: bool,
+    /// Why the run stopped before its end (the target stopped answering), if it did.
+    pub stopped: Option<String>,
 }
 
 impl RunSummary {
@@ -135,9 +142,41 @@ impl RunSummary {
         self.results.iter().map(|r| u64::from(r.cases)).sum()
     }
 
-    /// The process exit code: 0 when nothing failed, 1 otherwise.
+    /// The APIs for which nothing was checked: every property not applicable or skipped (or none planned).
+    pub fn unchecked_apis(&self) -> Vec<&str> {
+        let mut apis: Vec<&str> = self.results.iter().map(|r| r.api.as_str()).collect();
+        apis.dedup();
+        apis.retain(|api| {
+            !self
+                .results
+                .iter()
+                .any(|r| r.api == *api && matches!(r.verdict, Verdict::Passed | Verdict::Failed(_)))
+        });
+        apis
+    }
+
+    /// Results that checked nothing: not applicable, skipped or inconclusive.
+    pub fn not_checked(&self) -> impl Iterator<Item = &PropertyResult> {
+        self.results.iter().filter(|r| r.verdict.reason().is_some())
+    }
+
+    /// The process exit code: 2 when the run stopped early or an API had nothing checked, 1 when a property failed
+    /// (or, under `--strict`, was not applicable or inconclusive), 0 otherwise.
     pub fn exit_code(&self) -> u8 {
-        if self.failed() > 0 { 1 } else { 0 }
+        let strict_failure = self.strict
+            && self.not_checked().any(|r| {
+                matches!(
+                    r.verdict,
+                    Verdict::NotApplicable { .. } | Verdict::Inconclusive { .. }
+                )
+            });
+        if self.stopped.is_some() || (self.failed() == 0 && !self.unchecked_apis().is_empty()) {
+            2
+        } else if self.failed() > 0 || strict_failure {
+            1
+        } else {
+            0
+        }
     }
 }
 

@@ -12,14 +12,14 @@ use proptest::test_runner::{
     Config, FileFailurePersistence, RngAlgorithm, TestCaseError, TestError, TestRng, TestRunner,
 };
 use runtime::rules::ApiRules;
-use serde_json::Value;
 
-use crate::client::{Client, Exchange, Request, Response, TransportError};
+use crate::client::{Client, Exchange};
 use crate::credentials::Credential;
 use crate::event::Event;
-use crate::graphql::Reply;
 use crate::outcome::{Failure, Verdict};
 use crate::schema::SchemaInfo;
+
+pub use crate::case::{Case, CaseError, CaseResult};
 
 /// The families of properties, in the order they run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -27,6 +27,7 @@ pub enum Group {
     Schema,
     Pagination,
     Errors,
+    Transport,
     Complexity,
     Auth,
     Filters,
@@ -41,6 +42,7 @@ impl Group {
             Group::Schema => "schema",
             Group::Pagination => "pagination",
             Group::Errors => "errors",
+            Group::Transport => "transport",
             Group::Complexity => "complexity",
             Group::Auth => "auth",
             Group::Filters => "filters",
@@ -182,6 +184,9 @@ pub struct Settings {
     /// Where failing seeds are kept and replayed from (proptest regression files), if anywhere.
     pub regressions: Option<PathBuf>,
     pub max_shrink_iters: u32,
+    /// The arguments that choose what the run checks and how (target, credentials file, faults, server seed,
+    /// limits), shell-quoted: the start of every `rerun:` line.
+    pub rerun: String,
 }
 
 /// Everything one property runs against.
@@ -263,206 +268,18 @@ impl Context<'_> {
         )
     }
 
-    /// What a person types to run just this property again.
+    /// What a person types to run just this property again, exactly as it ran: the run's own arguments, its seed
+    /// and case count, the API and the property.
     pub fn reproduce(&self) -> String {
-        format!(
-            "--seed {} --only {} --api {}",
-            self.settings.seed, self.property.id, self.rules.name
-        )
-    }
-}
-
-/// Why a case did not hold.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum CaseError {
-    /// The target broke the property.
-    Fail(String),
-    /// The generated input cannot be used (proptest's `Reject`): another is drawn.
-    Reject(String),
-    /// Nothing can be concluded (budget spent, throttled too long): the property stops.
-    Inconclusive(String),
-}
-
-impl CaseError {
-    pub fn fail(message: impl Into<String>) -> Self {
-        CaseError::Fail(message.into())
-    }
-}
-
-/// The result of one case.
-pub type CaseResult = Result<(), CaseError>;
-
-/// Fails the case with a formatted message unless the condition holds.
-#[macro_export]
-macro_rules! ensure {
-    ($cond:expr, $($fmt:tt)+) => {
-        if !$cond {
-            return Err($crate::property::CaseError::Fail(format!($($fmt)+)));
+        let mut line = self.settings.rerun.clone();
+        if !line.is_empty() {
+            line.push(' ');
         }
-    };
-}
-
-/// One case: sends requests and keeps them for the failure report.
-#[derive(Debug)]
-pub struct Case<'c, 'a> {
-    pub cx: &'c Context<'a>,
-    log: RefCell<Vec<Exchange>>,
-    /// Whether a throttled request is waited out and sent again (every property but the rate-limit ones).
-    pub retry_throttled: bool,
-}
-
-impl<'c, 'a> Case<'c, 'a> {
-    pub fn new(cx: &'c Context<'a>) -> Self {
-        Case {
-            cx,
-            log: RefCell::new(Vec::new()),
-            retry_throttled: cx.property.group != Group::RateLimits,
-        }
-    }
-
-    /// The requests sent so far.
-    pub fn exchanges(&self) -> Vec<Exchange> {
-        self.log.borrow().clone()
-    }
-
-    /// Sends a request and returns the response; no response at all fails the case.
-    pub fn send(&self, request: Request) -> Result<Response, CaseError> {
-        let exchange = self.cx.client.send(request);
-        let response = exchange.response.clone();
-        self.log.borrow_mut().push(exchange);
-        match response {
-            Ok(r) => Ok(r),
-            Err(TransportError::BudgetSpent(max)) => Err(CaseError::Inconclusive(format!(
-                "the request budget of {max} requests is spent (raise --max-requests)"
-            ))),
-            Err(e) => Err(CaseError::Fail(format!("no response: {e}"))),
-        }
-    }
-
-    /// Posts a GraphQL operation to the target's endpoint.
-    pub fn graphql(
-        &self,
-        credential: Option<&Credential>,
-        query: &str,
-        variables: Option<&Value>,
-    ) -> Result<Reply, CaseError> {
-        self.graphql_at(&self.cx.target.graphql_url(), credential, query, variables)
-    }
-
-    /// Posts a GraphQL operation to `url`. A throttled request is waited out and sent again, unless this is a
-    /// rate-limit property.
-    pub fn graphql_at(
-        &self,
-        url: &str,
-        credential: Option<&Credential>,
-        query: &str,
-        variables: Option<&Value>,
-    ) -> Result<Reply, CaseError> {
-        let mut body = serde_json::json!({ "query": query });
-        if let Some(v) = variables {
-            body["variables"] = v.clone();
-        }
-        let body = body.to_string();
-        let mut attempts = 0;
-        loop {
-            let mut request = Request::post_json(url, body.clone());
-            if let Some(c) = credential {
-                request = request.header("Authorization", &c.authorization);
-            }
-            let response = self.send(request)?;
-            let reply = Reply::parse(&response, self.cx.rules)?;
-            if !self.retry_throttled || attempts >= 3 {
-                return Ok(reply);
-            }
-            let Some(wait) = reply.throttled_for(self.cx.rules, &response) else {
-                return Ok(reply);
-            };
-            if wait > self.cx.settings.max_wait {
-                return Err(CaseError::Inconclusive(format!(
-                    "the target throttles for {} s, longer than --max-wait {} s",
-                    wait.as_secs(),
-                    self.cx.settings.max_wait.as_secs()
-                )));
-            }
-            std::thread::sleep(wait);
-            attempts += 1;
-        }
-    }
-}
-
-impl Case<'_, '_> {
-    /// Sends a REST call to the target (`base` = its REST prefix, or the quota instance's). A throttled request
-    /// (429) is waited out and sent again, unless this is a rate-limit property.
-    pub fn rest_at(
-        &self,
-        base: &str,
-        call: &crate::rest::Call,
-        credential: Option<&Credential>,
-    ) -> Result<Response, CaseError> {
-        self.send_retrying(|| call.request(base, credential))
-    }
-
-    /// Sends a REST call to the target's REST prefix.
-    pub fn rest(
-        &self,
-        call: &crate::rest::Call,
-        credential: Option<&Credential>,
-    ) -> Result<Response, CaseError> {
-        self.rest_at(&self.cx.target.url, call, credential)
-    }
-
-    /// Sends a request again while it is throttled (HTTP 429), up to three times, within `--max-wait`.
-    pub fn send_retrying(&self, make: impl Fn() -> Request) -> Result<Response, CaseError> {
-        let mut attempts = 0;
-        loop {
-            let response = self.send(make())?;
-            if !self.retry_throttled || attempts >= 3 || response.status != 429 {
-                return Ok(response);
-            }
-            self.wait_throttled(&response)?;
-            attempts += 1;
-        }
-    }
-
-    /// Sleeps until a throttled response's quota resets (bounded by `--max-wait`).
-    pub fn wait_throttled(&self, response: &Response) -> Result<(), CaseError> {
-        let wait = crate::rest::throttle_wait(response).unwrap_or(Duration::from_secs(1))
-            + Duration::from_millis(50);
-        if wait > self.cx.settings.max_wait + Duration::from_secs(1) {
-            return Err(CaseError::Inconclusive(format!(
-                "the target throttles for {} s, longer than --max-wait {} s",
-                wait.as_secs(),
-                self.cx.settings.max_wait.as_secs()
-            )));
-        }
-        std::thread::sleep(wait);
-        Ok(())
-    }
-
-    /// Sends requests all at once (each on its own connection) and returns their responses in order; no response
-    /// at all fails the case.
-    pub fn send_concurrently(&self, requests: Vec<Request>) -> Result<Vec<Response>, CaseError> {
-        let exchanges = self.cx.client.send_concurrently(requests);
-        let mut responses = Vec::new();
-        let mut error = None;
-        for exchange in exchanges {
-            match &exchange.response {
-                Ok(r) => responses.push(r.clone()),
-                Err(TransportError::BudgetSpent(max)) => {
-                    error.get_or_insert(CaseError::Inconclusive(format!(
-                        "the request budget of {max} requests is spent (raise --max-requests)"
-                    )));
-                }
-                Err(e) => {
-                    error.get_or_insert(CaseError::Fail(format!("no response: {e}")));
-                }
-            }
-            self.log.borrow_mut().push(exchange);
-        }
-        match error {
-            Some(e) => Err(e),
-            None => Ok(responses),
-        }
+        line.push_str(&format!(
+            "--seed {} --cases {} --api {} --only {}",
+            self.settings.seed, self.settings.cases, self.rules.name, self.property.id
+        ));
+        line
     }
 }
 
@@ -567,6 +384,7 @@ where
                     shrink_steps: shrink_steps.get(),
                     reproduce: cx.reproduce(),
                     reproduced,
+                    replay_note: None,
                 })),
                 cases: ran + 1,
             }
@@ -595,6 +413,7 @@ pub fn check_once(cx: &Context<'_>, test: impl FnOnce(&Case<'_, '_>) -> CaseResu
                 shrink_steps: 0,
                 reproduce: cx.reproduce(),
                 reproduced: true,
+                replay_note: None,
             })),
             cases: 1,
         },
@@ -616,6 +435,7 @@ pub fn setup_failure(cx: &Context<'_>, case: &Case<'_, '_>, error: CaseError) ->
                 shrink_steps: 0,
                 reproduce: cx.reproduce(),
                 reproduced: true,
+                replay_note: None,
             })),
             cases: 1,
         },

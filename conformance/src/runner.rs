@@ -5,7 +5,7 @@ use std::cell::RefCell;
 use std::time::{Duration, Instant};
 
 use reference_server::Fault;
-use runtime::rules::ApiRules;
+use runtime::rules::{ApiRules, Transport};
 
 use crate::client::{Client, ClientError, ClientLimits, Request};
 use crate::credentials::{self, Credential};
@@ -13,6 +13,7 @@ use crate::embedded::{Embedded, EmbeddedError};
 use crate::event::{Event, Reporter};
 use crate::outcome::{PropertyResult, RunSummary, Verdict};
 use crate::property::{Context, Settings, Target};
+use crate::redact::Secrets;
 use crate::report::ReportError;
 use crate::schema::{SchemaError, SchemaInfo};
 
@@ -45,6 +46,12 @@ pub struct RunConfig {
     pub only: Vec<String>,
     /// Report these property ids as skipped (a target where they cannot apply).
     pub skip: Vec<String>,
+    /// Not-applicable and inconclusive results fail the run (`--strict`, for CI).
+    pub strict: bool,
+    /// Stop at the first failing property; the rest are reported skipped (`--fail-fast`).
+    pub fail_fast: bool,
+    /// Keep credentials in the reports instead of masking them (`--show-secrets`).
+    pub show_secrets: bool,
 }
 
 /// Why a run could not start or finish (not a property failure: those are in the summary).
@@ -69,6 +76,8 @@ pub enum RunError {
     NoCredentials { api: String },
     #[error("cannot reach `{url}` ({reason}); check --target")]
     Unreachable { url: String, reason: String },
+    #[error("{reason}; the APIs served there: {served}")]
+    NotServed { reason: String, served: String },
     #[error("--only or --skip names no known property: {0}")]
     UnknownProperty(String),
     #[error(transparent)]
@@ -128,6 +137,19 @@ pub fn run(
             let embedded = Embedded::start(runtime.handle(), *server_seed, faults)
                 .map_err(RunError::Embedded)?;
             let mut targets = embedded_targets(&client, &embedded, *server_seed, &mut notes)?;
+            if let Some(missing) = apis
+                .iter()
+                .find(|a| !targets.iter().any(|t| t.rules.name == a.as_str()))
+            {
+                return Err(RunError::NotServed {
+                    reason: format!("the embedded reference server does not check `{missing}`"),
+                    served: targets
+                        .iter()
+                        .map(|t| &*t.rules.name)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                });
+            }
             if !apis.is_empty() {
                 targets.retain(|t| apis.iter().any(|a| *a == t.rules.name));
                 notes.retain(|n| apis.iter().any(|a| n.starts_with(a.as_str())));
@@ -148,11 +170,24 @@ pub fn run(
                 url,
                 r#"{"query":"{ __typename }"}"#.to_owned(),
             ));
-            if let Err(e @ crate::client::TransportError::Connect(_)) = &probe.response {
-                return Err(RunError::Unreachable {
-                    url: url.clone(),
-                    reason: e.to_string(),
-                });
+            match &probe.response {
+                Err(e @ crate::client::TransportError::Connect(_)) => {
+                    return Err(RunError::Unreachable {
+                        url: url.clone(),
+                        reason: e.to_string(),
+                    });
+                }
+                // A GraphQL API whose endpoint is not there: nothing of it can be checked.
+                Ok(r) if rules.transport == Transport::Graphql && matches!(r.status, 404 | 405) => {
+                    return Err(RunError::NotServed {
+                        reason: format!(
+                            "`{url}` answers HTTP {} to a GraphQL request: it does not serve `{api}` there",
+                            r.status
+                        ),
+                        served: "none known".to_owned(),
+                    });
+                }
+                _ => {}
             }
             let target = Target {
                 rules,
@@ -211,20 +246,44 @@ pub fn run(
         })
         .chain(notes)
         .collect();
-    let planned_cases = plan
+    let planned_cases: u64 = plan
         .iter()
         .flat_map(|(_, _, props)| props.iter())
         .map(|p| u64::from(p.cases(config.settings.cases)))
         .sum();
+    let mut target_lines = target_lines;
+    if let Some(target) = targets.iter().find(|t| !t.embedded)
+        && let Some(notice) = crate::pacing::plan(
+            &client,
+            target,
+            planned_cases * crate::pacing::REQUESTS_PER_CASE,
+        )
+    {
+        target_lines.push(notice);
+    }
     emit(&Event::RunStarted {
         targets: &target_lines,
         properties: plan.iter().map(|(_, _, p)| p.len()).sum(),
         planned_cases,
     });
 
+    let secrets = (!config.show_secrets)
+        .then(|| Secrets::of(targets.iter().flat_map(|t| t.credentials.iter())));
     let mut results = Vec::new();
-    for (target, schema, properties) in &plan {
+    let mut stopped = None;
+    'plan: for (target, schema, properties) in &plan {
         for property in properties {
+            if let Some(reason) = client.target_down() {
+                stopped = Some(format!(
+                    "the target stopped answering ({reason}, {} requests in a row); the run stopped before {} {}",
+                    crate::client::DOWN_AFTER,
+                    target.rules.name,
+                    property.id
+                ));
+                break 'plan;
+            }
+            // The rate-limit properties exceed the quota on purpose: the quota's pace is not theirs.
+            client.pace_to_quota(property.group != crate::property::Group::RateLimits);
             let before = client.requests_sent();
             let property_started = Instant::now();
             emit(&Event::PropertyStarted {
@@ -233,7 +292,16 @@ pub fn run(
                 name: property.name,
                 planned_cases: property.cases(config.settings.cases),
             });
-            let check = if config.skip.iter().any(|id| id == property.id) {
+            let check = if config.fail_fast
+                && results.iter().any(|r: &PropertyResult| r.verdict.failed())
+            {
+                crate::property::Check {
+                    verdict: Verdict::Skipped {
+                        reason: "--fail-fast: an earlier property failed".to_owned(),
+                    },
+                    cases: 0,
+                }
+            } else if config.skip.iter().any(|id| id == property.id) {
                 crate::property::Check {
                     verdict: Verdict::Skipped {
                         reason: "--skip names it".to_owned(),
@@ -264,13 +332,28 @@ pub fn run(
                 };
                 (property.run)(&cx)
             };
+            let mut verdict = check.verdict;
+            if let (
+                Verdict::Failed(failure),
+                Mode::Embedded {
+                    faults,
+                    server_seed,
+                    ..
+                },
+            ) = (&mut verdict, &config.mode)
+            {
+                failure.replay_note = Some(replay_note(faults, *server_seed));
+            }
+            if let Some(secrets) = &secrets {
+                secrets.mask_verdict(&mut verdict);
+            }
             let result = PropertyResult {
                 api: target.rules.name.to_string(),
                 id: property.id.to_owned(),
                 name: property.name.to_owned(),
                 statement: property.statement.to_owned(),
                 group: property.group.as_str().to_owned(),
-                verdict: check.verdict,
+                verdict,
                 cases: check.cases,
                 requests: client.requests_sent() - before,
                 duration: property_started.elapsed(),
@@ -287,6 +370,8 @@ pub fn run(
         results,
         requests: client.requests_sent(),
         duration: started.elapsed(),
+        strict: config.strict,
+        stopped,
     };
     emit(&Event::RunFinished { summary: &summary });
     drop(embedded);
@@ -295,6 +380,16 @@ pub fn run(
         r.finish()?;
     }
     Ok(summary)
+}
+
+/// How to replay against the embedded server once the run has ended (its ports are gone): start the same server.
+fn replay_note(faults: &[Fault], server_seed: u64) -> String {
+    let faults: String = faults.iter().map(|f| format!(" --fault {f}")).collect();
+    format!(
+        "(the embedded server that answered is gone: `cargo run -p reference-server -- --listen 127.0.0.1:PORT \
+         --seed {server_seed}{faults}` serves the same data, with the declared quotas, to replay against; or paste \
+         the rerun line)"
+    )
 }
 
 /// The APIs the embedded server lists at `/`, each with its fixture credentials.

@@ -62,7 +62,7 @@ fn main() {
     measure("execute (fast executor)", iterations, fast);
     measure("execute (reference executor)", iterations / 10, reference);
     measure("render to bytes", iterations, |_| {
-        render::to_bytes(&*api, &sample, true)
+        render::to_bytes(&*api, &sample, &Faults::none())
     });
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -95,7 +95,7 @@ fn main() {
                 origin: None,
             };
             let outcome = pipeline::run(&dyn_api, &shared, request).await.unwrap();
-            render::to_bytes(&*dyn_api, &outcome.response, true)
+            render::to_bytes(&*dyn_api, &outcome.response, &Faults::none())
         })
     });
 }

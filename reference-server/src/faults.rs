@@ -70,6 +70,48 @@ faults! {
         "`X-Rate-Limit-Remaining` always reports the full quota.";
     ConcurrentUpdatesAccepted = "concurrent-updates-accepted", "workable_members",
         "A PUT of a member already being updated is applied too, instead of answered with 422.";
+    SchemaDrift = "schema-drift", "greenhouse_onboarding",
+        "Introspection shows an enum value that the public SDL does not declare (the served schema drifted).";
+    BackwardPageReversed = "backward-page-reversed", "greenhouse_onboarding",
+        "A page taken with `last` lists its edges in reverse order.";
+    StartCursorIsEndCursor = "start-cursor-is-end-cursor", "greenhouse_onboarding",
+        "`pageInfo.startCursor` is the cursor of the page's last edge.";
+    BeforeCursorIncluded = "before-cursor-included", "greenhouse_onboarding",
+        "With `after` and `before` together, the page includes the `before` node.";
+    WalkOmitsNewest = "walk-omits-newest", "greenhouse_onboarding",
+        "Walks of `departments` and `locations` leave out their newest record (a listing cache one write behind).";
+    ErrorLocationsZeroBased = "error-locations-zero-based", "greenhouse_onboarding",
+        "Error `locations` count lines and columns from 0.";
+    RequestErrorHasData = "request-error-has-data", "greenhouse_onboarding",
+        "A request error (syntax, validation, refusal) carries `\"data\": {}`.";
+    InternalsInMessages = "internals-in-messages", "greenhouse_onboarding",
+        "Every third error message ends with a stack frame (Python, Ruby, Node, Java, Go in turn) naming a server file and line.";
+    MalformedBodyServerError = "malformed-body-server-error", "greenhouse_onboarding",
+        "A request body that is not JSON gets HTTP 500.";
+    IntrospectionCosts = "introspection-costs", "greenhouse_onboarding",
+        "Each `__` name in an operation (introspection, `__typename`) adds one to its complexity score.";
+    FieldErrorsWithoutLocations = "field-errors-without-locations", "greenhouse_onboarding",
+        "Errors of a field (an unknown id) carry no `locations`.";
+    QuotaLimitMisreported = "quota-limit-misreported", "greenhouse_onboarding",
+        "The quota reports a limit twice the one enforced.";
+    ThrottledWriteApplied = "throttled-write-applied", "greenhouse_onboarding",
+        "A mutation refused for the quota is executed anyway.";
+    QuotaNeverResets = "quota-never-resets", "greenhouse_onboarding",
+        "An exhausted quota stays exhausted after its reset time.";
+    QuotaSharedBetweenKeys = "quota-shared-between-keys", "greenhouse_onboarding",
+        "Every credential of the API draws from one quota.";
+    MaxIdExclusive = "max-id-exclusive", "workable_members",
+        "`max_id` leaves out the member with that id.";
+    PagingNextOnLastPage = "paging-next-on-last-page", "workable_members",
+        "The last page still has a `paging.next`, which leads to an empty page.";
+    UnservedMethodNotFound = "unserved-method-not-found", "workable_members",
+        "A method that a path does not serve gets 404, as an unknown path would, instead of 405 with `Allow`.";
+    MutationOverGetExecuted = "mutation-over-get-executed", "greenhouse_onboarding",
+        "A mutation sent over GET is executed instead of refused with 405.";
+    StartDateMisformatted = "start-date-misformatted", "greenhouse_onboarding",
+        "`startDate` is written DD/MM/YYYY, not in the `Date` scalar's YYYY-MM-DD.";
+    TokenCrossesAccounts = "token-crosses-accounts", "workable_members",
+        "A token is served on any account's subdomain, not only its own.";
 }
 
 impl fmt::Display for Fault {

@@ -107,7 +107,12 @@ pub async fn handle(
         operation_name,
         variables,
         authorization,
-        read_only: method == Method::GET,
+        // FAULT(mutation-over-get-executed): GET runs mutations too.
+        read_only: method == Method::GET
+            && !endpoint
+                .shared
+                .faults()
+                .is_active(Fault::MutationOverGetExecuted),
         origin: crate::rest::origin(&headers),
     };
     match pipeline::run(&endpoint.api, &endpoint.shared, request).await {
@@ -202,12 +207,18 @@ async fn from_body(endpoint: &Endpoint, headers: &HeaderMap, body: Body) -> Resu
             format!("the body is larger than {limit} bytes"),
         )
     })?;
-    let value: Value = serde_json::from_slice(&bytes).map_err(|e| {
-        (
-            StatusCode::BAD_REQUEST,
-            format!("the body is not valid JSON: {e}"),
-        )
-    })?;
+    // FAULT(malformed-body-server-error): a body that is not JSON is answered as a server error.
+    let unreadable = if endpoint
+        .shared
+        .faults()
+        .is_active(Fault::MalformedBodyServerError)
+    {
+        StatusCode::INTERNAL_SERVER_ERROR
+    } else {
+        StatusCode::BAD_REQUEST
+    };
+    let value: Value = serde_json::from_slice(&bytes)
+        .map_err(|e| (unreadable, format!("the body is not valid JSON: {e}")))?;
     let Value::Object(mut object) = value else {
         return Err((
             StatusCode::BAD_REQUEST,
@@ -260,7 +271,6 @@ fn variables(value: Value) -> Result<JsonMap, Refusal> {
 }
 
 fn graphql_response(endpoint: &Endpoint, media: MediaType, response: GraphqlResponse) -> Response {
-    let code_field = !endpoint.shared.faults().is_active(Fault::ErrorCodeMissing);
     let status = match (media, pipeline::request_error_code(&response)) {
         (MediaType::Json, _) | (_, None) => StatusCode::OK,
         (MediaType::GraphqlResponseJson, Some(code)) => match code {
@@ -271,7 +281,7 @@ fn graphql_response(endpoint: &Endpoint, media: MediaType, response: GraphqlResp
             _ => StatusCode::BAD_REQUEST,
         },
     };
-    let body = render::into_bytes(endpoint.api.as_ref(), response, code_field);
+    let body = render::into_bytes(endpoint.api.as_ref(), response, endpoint.shared.faults());
     json_response(media, status, body)
 }
 
@@ -284,11 +294,10 @@ fn transport_error(
 ) -> Response {
     let response =
         GraphqlResponse::request_error(ResponseError::new(ErrorCode::ValidationFailed, message));
-    let code_field = !endpoint.shared.faults().is_active(Fault::ErrorCodeMissing);
     json_response(
         media,
         status,
-        render::to_bytes(endpoint.api.as_ref(), &response, code_field),
+        render::to_bytes(endpoint.api.as_ref(), &response, endpoint.shared.faults()),
     )
 }
 

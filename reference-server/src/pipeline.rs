@@ -33,7 +33,7 @@ impl Shared {
     pub fn new(options: &Options, threads: usize) -> Self {
         Shared {
             options: options.clone(),
-            limiter: RateLimiter::default(),
+            limiter: RateLimiter::new(&options.faults),
             pool: LocalPoolHandle::new(threads.max(1)),
         }
     }
@@ -96,6 +96,8 @@ pub async fn run(
 pub struct Admitted {
     exec: ExecRequest,
     rate_limit: Option<RateLimitInfo>,
+    /// The answer to give whatever the execution does (only under a fault: a refusal that executes anyway).
+    refused_after_all: Option<Outcome>,
 }
 
 impl Admitted {
@@ -174,6 +176,7 @@ pub fn admit(
         origin: request.origin,
         ..RequestMeta::default()
     };
+    let mut refused_after_all = None;
     if !principal.is_anonymous()
         && let Some((limit, window)) = shared
             .options
@@ -188,6 +191,9 @@ pub fn admit(
             chrono::Utc::now(),
         ) {
             Decision::Refused(info) if !shared.faults().is_active(Fault::RateLimitNotEnforced) => {
+                // FAULT(throttled-write-applied): a refused mutation still executes (its answer is the refusal).
+                let applied_anyway = operation.operation_type == OperationType::Mutation
+                    && shared.faults().is_active(Fault::ThrottledWriteApplied);
                 let mut error = ResponseError::new(ErrorCode::RateLimited, "Rate limit reached.");
                 error
                     .extensions
@@ -199,14 +205,23 @@ pub fn admit(
                 error
                     .extensions
                     .insert("resetAt", JsonValue::from(reset_at));
-                return Ok(Admission::Refused(Outcome {
+                let refusal = Outcome {
                     response: Response::request_error(error),
                     rate_limit: Some(info),
-                }));
+                };
+                if !applied_anyway {
+                    return Ok(Admission::Refused(refusal));
+                }
+                meta.rate_limit = Some(info);
+                refused_after_all = Some(refusal);
             }
             Decision::Allowed(mut info) | Decision::Refused(mut info) => {
                 if shared.faults().is_active(Fault::RemainingNotDecremented) {
                     info.remaining = info.limit;
+                }
+                // FAULT(quota-limit-misreported): the limit shown is twice the one counted against.
+                if shared.faults().is_active(Fault::QuotaLimitMisreported) {
+                    info.limit *= 2;
                 }
                 meta.rate_limit = Some(info);
             }
@@ -254,12 +269,16 @@ pub fn admit(
         } else {
             Cow::Borrowed(rules)
         };
-        let score = runtime::complexity::score(
+        let mut score = runtime::complexity::score(
             &prepared.document,
             &operation,
             &request.variables,
             &scoring_rules,
         );
+        // FAULT(introspection-costs): every `__` name in the document is scored as a field.
+        if shared.faults().is_active(Fault::IntrospectionCosts) {
+            score += request.query.matches("__").count() as u64;
+        }
         if score > u64::from(complexity.maximum)
             && !shared.faults().is_active(Fault::ComplexityNotEnforced)
         {
@@ -285,12 +304,20 @@ pub fn admit(
         variables: request.variables,
         meta,
     };
-    Ok(Admission::Admitted(Box::new(Admitted { exec, rate_limit })))
+    Ok(Admission::Admitted(Box::new(Admitted {
+        exec,
+        rate_limit,
+        refused_after_all,
+    })))
 }
 
 /// Executes an admitted request on the local pool.
 pub async fn execute(api: &Arc<dyn GraphqlApi>, shared: &Shared, admitted: Admitted) -> Outcome {
-    let Admitted { exec, rate_limit } = admitted;
+    let Admitted {
+        exec,
+        rate_limit,
+        refused_after_all,
+    } = admitted;
     let api = Arc::clone(api);
     let response = match shared.pool.spawn_pinned(move || api.execute(exec)).await {
         Ok(response) => response,
@@ -299,10 +326,10 @@ pub async fn execute(api: &Arc<dyn GraphqlApi>, shared: &Shared, admitted: Admit
             refuse(ErrorCode::Internal, "Internal server error.")
         }
     };
-    Outcome {
+    refused_after_all.unwrap_or(Outcome {
         response,
         rate_limit,
-    }
+    })
 }
 
 fn refuse(code: ErrorCode, message: impl Into<String>) -> Response {

@@ -7,11 +7,16 @@ use std::sync::Mutex;
 use chrono::{DateTime, TimeZone, Utc};
 
 use crate::api::RateLimitInfo;
+use crate::faults::{Fault, Faults};
 
 /// Counts requests per (API, principal) in the current window.
 #[derive(Debug, Default)]
 pub struct RateLimiter {
     counters: Mutex<HashMap<(String, String), Counter>>,
+    /// FAULT(quota-shared-between-keys): every principal of an API counts against one quota.
+    shared_quota: bool,
+    /// FAULT(quota-never-resets): an exhausted quota does not come back in a later window.
+    never_resets: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -33,6 +38,15 @@ pub enum Decision {
 pub const REQUEST_COST: u32 = 1;
 
 impl RateLimiter {
+    /// A limiter with the quota faults among `faults` (none: [`RateLimiter::default`]).
+    pub fn new(faults: &Faults) -> Self {
+        RateLimiter {
+            counters: Mutex::default(),
+            shared_quota: faults.is_active(Fault::QuotaSharedBetweenKeys),
+            never_resets: faults.is_active(Fault::QuotaNeverResets),
+        }
+    }
+
     /// Counts a request of `principal` against `limit` requests per `window_seconds`.
     pub fn check(
         &self,
@@ -49,10 +63,11 @@ impl RateLimiter {
             .single()
             .unwrap_or(now);
         let mut counters = self.counters.lock().unwrap_or_else(|e| e.into_inner());
+        let principal = if self.shared_quota { "" } else { principal };
         let counter = counters
             .entry((api.to_owned(), principal.to_owned()))
             .or_insert(Counter { window, used: 0 });
-        if counter.window != window {
+        if counter.window != window && !(self.never_resets && counter.used >= limit) {
             *counter = Counter { window, used: 0 };
         }
         if counter.used + REQUEST_COST > limit {

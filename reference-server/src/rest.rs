@@ -85,6 +85,8 @@ pub fn routes(api: Arc<dyn GraphqlApi>, shared: Arc<Shared>) -> Router {
         }
         by_path.insert(path, (merged, methods));
     }
+    // FAULT(unserved-method-not-found): a method the path does not serve is answered as an unknown path.
+    let unserved_not_found = shared.faults().is_active(Fault::UnservedMethodNotFound);
     by_path.into_iter().fold(
         Router::new(),
         |router, (path, (method_router, mut methods))| {
@@ -94,7 +96,13 @@ pub fn routes(api: Arc<dyn GraphqlApi>, shared: Arc<Shared>) -> Router {
                 &path,
                 method_router.fallback(move || {
                     let allowed = allowed.clone();
-                    async move { method_not_allowed(&allowed) }
+                    async move {
+                        if unserved_not_found {
+                            not_found().await
+                        } else {
+                            method_not_allowed(&allowed)
+                        }
+                    }
                 }),
             )
         },

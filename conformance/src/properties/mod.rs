@@ -15,6 +15,7 @@ pub mod pagination;
 pub mod rate_limit;
 pub mod rest_errors;
 pub mod schema_diff;
+pub mod transport;
 pub mod workable;
 
 use runtime::rules::{ApiRules, PaginationStyle, Transport};
@@ -41,6 +42,8 @@ pub struct WriteProbe {
     pub write: ProbeWrite,
     /// Whether `marker` is in the store.
     pub find: ProbeFind,
+    /// The GraphQL mutation that writes `marker`, when the write goes over GraphQL (T1 sends it over GET).
+    pub graphql_mutation: Option<fn(&str) -> String>,
 }
 
 /// A probe's write: (case, base URL, credential, what `prepare` found, marker) → the answer.
@@ -103,6 +106,7 @@ pub fn for_api(rules: &ApiRules) -> Vec<&'static Property> {
             &errors::E3,
             &errors::E4,
             &errors::E5,
+            &transport::T1,
             &complexity::C1,
             &complexity::C2,
             &complexity::C3,

@@ -13,7 +13,7 @@ use crate::client::Request;
 use crate::ensure;
 use crate::properties::auth::minimal_json;
 use crate::properties::errors::check_no_internals;
-use crate::property::{Check, Context, Group, Property, check};
+use crate::property::{Case, CaseResult, Check, Context, Group, Property, check, setup_failure};
 use crate::rest::{self, Call, HeaderQuota};
 
 pub static E6: Property = Property {
@@ -168,24 +168,28 @@ fn run(cx: &Context<'_>) -> Check {
     } else {
         fields.clone()
     };
-    if !methods.is_empty() {
-        options.push(
-            (
-                proptest::sample::select(methods),
-                proptest::sample::select(vec!["DELETE", "POST", "PATCH"]),
-            )
-                .prop_filter_map("a method the path serves", |(field, method)| {
-                    let path = &field.rest.as_ref()?.path;
-                    let served = cx
-                        .rules
-                        .fields
-                        .iter()
-                        .filter_map(|f| f.rest.as_ref())
-                        .any(|b| b.path == *path && b.method.as_str() == method);
-                    (!served).then_some(Invalid::Method { field, method })
-                })
-                .boxed(),
-        );
+    // Every method a path does not serve, once each before the random cases (a random draw may miss them), and
+    // among the random cases too.
+    let unserved: Vec<Invalid> = methods
+        .iter()
+        .flat_map(|field| {
+            ["DELETE", "POST", "PATCH"]
+                .into_iter()
+                .map(move |method| (*field, method))
+        })
+        .filter(|(field, method)| {
+            field.rest.as_ref().is_some_and(|binding| {
+                !cx.rules
+                    .fields
+                    .iter()
+                    .filter_map(|f| f.rest.as_ref())
+                    .any(|b| b.path == binding.path && b.method.as_str() == *method)
+            })
+        })
+        .map(|(field, method)| Invalid::Method { field, method })
+        .collect();
+    if !unserved.is_empty() {
+        options.push(proptest::sample::select(unserved.clone()).boxed());
     }
     if !cx.settings.read_only {
         let writes: Vec<&'static FieldRules> = fields
@@ -289,7 +293,7 @@ fn run(cx: &Context<'_>) -> Check {
         .as_ref()
         .and_then(|c| c.account.clone())
         .unwrap_or_else(|| "conformance".to_owned());
-    check(cx, strategy, |case, invalid| {
+    let judge = |case: &Case<'_, '_>, invalid: Invalid| -> CaseResult {
         let base = &cx.target.url;
         let (what, request) = match &invalid {
             Invalid::QueryValue { field, name, value } => {
@@ -372,9 +376,14 @@ fn run(cx: &Context<'_>) -> Check {
         );
         let json = response.json();
         check_no_internals(&response.body, json.as_ref())?;
-        if let Invalid::Method { .. } = invalid
-            && response.status == 405
-        {
+        if let Invalid::Method { .. } = invalid {
+            // The path exists: the method is what is wrong (405), and the answer says which ones are served.
+            ensure!(
+                response.status == 405,
+                "{what} got HTTP {}, not 405 (the path exists; the method is not served): {}",
+                response.status,
+                rest::digest(&response)
+            );
             ensure!(
                 response.header("Allow").is_some(),
                 "{what} got 405 without an Allow header"
@@ -402,5 +411,12 @@ fn run(cx: &Context<'_>) -> Check {
             );
         }
         Ok(())
-    })
+    };
+    let sweep = Case::new(cx);
+    for invalid in unserved {
+        if let Err(error) = judge(&sweep, invalid) {
+            return setup_failure(cx, &sweep, error);
+        }
+    }
+    check(cx, strategy, judge)
 }

@@ -3,8 +3,22 @@
 
 use std::path::PathBuf;
 
+use serde::Serialize;
+
 use crate::event::{Event, Reporter};
+use crate::outcome::RunSummary;
 use crate::report::ReportError;
+
+/// The version of the report's shape (the README documents it); raised when a field changes meaning or goes away.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// The report: the summary's fields next to `schema_version`.
+#[derive(Serialize)]
+struct Report<'a> {
+    schema_version: u32,
+    #[serde(flatten)]
+    summary: &'a RunSummary,
+}
 
 /// Writes `--report json=PATH`.
 #[derive(Debug)]
@@ -22,7 +36,11 @@ impl JsonReporter {
 impl Reporter for JsonReporter {
     fn on_event(&mut self, event: &Event<'_>) {
         if let Event::RunFinished { summary } = event {
-            self.text = Some(serde_json::to_string_pretty(summary).map_err(|e| e.to_string()));
+            let report = Report {
+                schema_version: SCHEMA_VERSION,
+                summary,
+            };
+            self.text = Some(serde_json::to_string_pretty(&report).map_err(|e| e.to_string()));
         }
     }
 

@@ -80,6 +80,28 @@ pub fn file_reporter(spec: &ReportSpec) -> Box<dyn Reporter> {
     }
 }
 
+/// Checks before a run that a report can be written at `path` (its directory made, the file opened for writing),
+/// leaving no file behind that was not there.
+pub fn check_writable(path: &Path) -> Result<(), ReportError> {
+    let failed = |source| ReportError::Write {
+        path: path.display().to_string(),
+        source,
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(failed)?;
+    }
+    let existed = path.exists();
+    std::fs::OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(path)
+        .map_err(failed)?;
+    if !existed {
+        let _ = std::fs::remove_file(path);
+    }
+    Ok(())
+}
+
 pub(crate) fn write(path: &Path, text: &str) -> Result<(), ReportError> {
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|source| ReportError::Write {
@@ -151,6 +173,9 @@ pub fn failure_text(failure: &Failure, statement: &str, indent: &str) -> String 
         line("operation:", &operation(culprit));
         line("response:", &culprit.render_response(2_000));
         line("replay:", &culprit.request.curl());
+        if let Some(note) = &failure.replay_note {
+            line("", note);
+        }
     }
     let earlier = failure.exchanges.len().saturating_sub(1);
     if earlier > 0 {

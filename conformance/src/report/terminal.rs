@@ -1,13 +1,13 @@
 //! The terminal reporter: a progress bar on stderr while the run goes, one line per property as it finishes, then
 //! every failure in full and the summary table on stdout.
 
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::event::{Event, Reporter};
-use crate::outcome::{RunSummary, Verdict};
+use crate::outcome::{Failure, RunSummary, Verdict};
 
 /// Prints progress and the summary.
 #[derive(Debug)]
@@ -19,6 +19,8 @@ pub struct TerminalReporter {
     current_ran: u64,
     /// Show a progress bar (off for `--quiet` and in tests).
     progress: bool,
+    /// Colour the verdicts: on a terminal, unless `NO_COLOR` is set.
+    colour: bool,
     out: Box<dyn WriteSend>,
 }
 
@@ -35,8 +37,24 @@ impl TerminalReporter {
             current_planned: 0,
             current_ran: 0,
             progress,
+            colour: std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             out: Box::new(std::io::stdout()),
         }
+    }
+
+    /// A verdict's label, coloured when the reporter colours.
+    fn label(&self, verdict: &Verdict) -> String {
+        let label = verdict.label();
+        if !self.colour {
+            return label.to_owned();
+        }
+        let code = match verdict {
+            Verdict::Passed => "32",
+            Verdict::Failed(_) => "1;31",
+            _ => "33",
+        };
+        format!("\x1b[{code}m{label}\x1b[0m")
     }
 
     fn print(&mut self, text: &str) {
@@ -109,9 +127,11 @@ impl Reporter for TerminalReporter {
                 if let Some(bar) = &self.bar {
                     bar.set_position(self.done_cases);
                 }
+                let label = self.label(&result.verdict);
+                let pad = 5usize.saturating_sub(result.verdict.label().len());
                 let mut line = format!(
-                    "{:<5} {:<22} {:<28} {:>4} cases {:>6} requests {:>7.2} s",
-                    result.verdict.label(),
+                    "{label}{:pad$} {:<22} {:<28} {:>4} cases {:>6} requests {:>7.2} s",
+                    "",
                     short_api(&result.api),
                     result.title(),
                     result.cases,
@@ -159,8 +179,25 @@ pub fn render_summary(summary: &RunSummary) -> String {
         .collect();
     if !failures.is_empty() {
         out.push_str("\nFailures\n========\n");
-        for (r, f) in failures {
+        // Root causes first: where E3 (documented codes) failed, an error code the API does not declare (or no code
+        // at all) breaks many properties; E3 names the cause, the others say they failed downstream of it.
+        let root = |api: &str| {
+            failures
+                .iter()
+                .any(|(r, _)| r.api == api && r.id == ROOT_CAUSE)
+        };
+        let mut ordered = failures.clone();
+        ordered.sort_by_key(|(r, _)| r.id != ROOT_CAUSE);
+        for (r, f) in ordered {
             out.push_str(&format!("\nFAIL {} {}\n", r.api, r.title()));
+            if r.id != ROOT_CAUSE
+                && root(&r.api)
+                && let Some(code) = undocumented_code(&r.api, f)
+            {
+                out.push_str(&format!(
+                    "  downstream of {ROOT_CAUSE}: its response carries {code}, which {ROOT_CAUSE} reports above\n"
+                ));
+            }
             out.push_str(&super::failure_text(f, &r.statement, "  "));
         }
     }
@@ -169,12 +206,34 @@ pub fn render_summary(summary: &RunSummary) -> String {
     out
 }
 
+/// The property that names an error-code cause (codes the document does not name, or none).
+const ROOT_CAUSE: &str = "E3";
+
+/// An error code of the failure's last response that the API does not document (or an error without a code).
+fn undocumented_code(api: &str, failure: &Failure) -> Option<String> {
+    let rules = crate::runner::rules_of(api).ok()?;
+    let codes: &[runtime::rules::Text] = rules.error_format.as_ref().map_or(&[], |f| &f.codes);
+    let body = failure.culprit()?.ok()?.json()?;
+    body.get("errors")?.as_array()?.iter().find_map(|e| {
+        match crate::graphql::error_code(e, rules) {
+            None if !codes.is_empty() => Some("an error without a code".to_owned()),
+            Some(code) if !codes.is_empty() && !codes.iter().any(|c| *c == code.as_str()) => Some(
+                format!("the code `{code}`, which the document does not name"),
+            ),
+            _ => None,
+        }
+    })
+}
+
 /// The summary table: one row per property.
 pub fn render_table(summary: &RunSummary) -> String {
     let header = ["API", "Property", "Cases", "Requests", "Result"];
+    // With failures, the passing rows fold into one line: what needs attention comes first.
+    let fold = summary.failed() > 0;
     let rows: Vec<[String; 5]> = summary
         .results
         .iter()
+        .filter(|r| !(fold && matches!(r.verdict, Verdict::Passed)))
         .map(|r| {
             let mut result = r.verdict.label().to_owned();
             if let Some(reason) = r.verdict.reason() {
@@ -221,6 +280,9 @@ pub fn render_table(summary: &RunSummary) -> String {
     for row in &rows {
         out.push_str(&fmt_row([&row[0], &row[1], &row[2], &row[3], &row[4]]));
     }
+    if fold && summary.passed() > 0 {
+        out.push_str(&format!("({} passing rows folded)\n", summary.passed()));
+    }
     let na = summary.count(|v| matches!(v, Verdict::NotApplicable { .. }));
     let skipped = summary.count(|v| matches!(v, Verdict::Skipped { .. }));
     let inconclusive = summary.count(|v| matches!(v, Verdict::Inconclusive { .. }));
@@ -241,5 +303,39 @@ pub fn render_table(summary: &RunSummary) -> String {
         summary.seed,
         summary.cases
     ));
+    if let Some(reason) = &summary.stopped {
+        out.push_str(&format!("The run stopped early: {reason}.\n"));
+    }
+    out.push_str(&not_checked_line(summary));
     out
+}
+
+/// The last line: how many properties checked nothing, and why; or that every one was checked.
+fn not_checked_line(summary: &RunSummary) -> String {
+    let unchecked: Vec<String> = summary
+        .not_checked()
+        .map(|r| {
+            format!(
+                "{} of {} {} ({})",
+                r.id,
+                r.api,
+                r.verdict.label(),
+                r.verdict.reason().unwrap_or_default()
+            )
+        })
+        .collect();
+    if unchecked.is_empty() {
+        return "Every planned property was checked.\n".to_owned();
+    }
+    let consequence = if summary.strict {
+        "--strict: not-applicable and inconclusive results fail the run"
+    } else {
+        "they do not fail the run; --strict makes not-applicable and inconclusive ones fail it"
+    };
+    format!(
+        "{} of {} properties were not checked ({consequence}): {}\n",
+        unchecked.len(),
+        summary.results.len(),
+        unchecked.join("; ")
+    )
 }

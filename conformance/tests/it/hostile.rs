@@ -166,6 +166,7 @@ fn hostile_targets_are_findings_never_panics() {
                     max_wait: Duration::from_secs(1),
                     regressions: None,
                     max_shrink_iters: 4,
+                    rerun: String::new(),
                 },
                 limits: ClientLimits {
                     max_requests: Some(if hangs { 6 } else { 3_000 }),
@@ -174,14 +175,23 @@ fn hostile_targets_are_findings_never_panics() {
                 },
                 only: Vec::new(),
                 skip: Vec::new(),
+                strict: false,
+                fail_fast: false,
+                show_secrets: false,
             };
             let started = std::time::Instant::now();
             let summary = conformance::run(&config, &mut []).expect("the run completes");
+            // A target that answers badly fails the run; one that stops answering stops it (exit 2), saying so.
             assert_eq!(
                 summary.exit_code(),
-                1,
-                "{api} {behaviour:?}: a hostile target fails the run\n{}",
+                if hangs { 2 } else { 1 },
+                "{api} {behaviour:?}: a hostile target fails or stops the run\n{}",
                 conformance::report::terminal::render_summary(&summary)
+            );
+            assert_eq!(
+                summary.stopped.is_some(),
+                hangs,
+                "{api} {behaviour:?}: only a target that stops answering stops the run"
             );
             assert!(
                 started.elapsed() < Duration::from_secs(60),

@@ -36,6 +36,7 @@ fn junit_json_and_html_reports_name_every_property_and_show_the_failure() {
             max_wait: Duration::from_secs(5),
             regressions: None,
             max_shrink_iters: 32,
+            rerun: String::new(),
         },
         limits: ClientLimits {
             max_requests: Some(50_000),
@@ -44,6 +45,9 @@ fn junit_json_and_html_reports_name_every_property_and_show_the_failure() {
         },
         only: vec!["S1".into(), "P7".into(), "E1".into()],
         skip: Vec::new(),
+        strict: false,
+        fail_fast: false,
+        show_secrets: false,
     };
     let summary = conformance::run(&config, &mut reporters).expect("the run completes");
     assert_eq!(summary.exit_code(), 1, "P7 fails with unstable cursors");
@@ -70,6 +74,35 @@ fn junit_json_and_html_reports_name_every_property_and_show_the_failure() {
         .collect();
     assert_eq!(ids, ["S1", "P7", "E1"]);
     assert_eq!(json["results"][1]["verdict"]["verdict"], "failed");
+    assert_eq!(json["schema_version"], 1);
+    let exchange = &json["results"][1]["verdict"]["exchanges"][0];
+    assert!(
+        exchange["response"]["status"].is_u64() && exchange.get("Ok").is_none(),
+        "an exchange is a request and a response, not Rust's Result: {exchange}"
+    );
+    // The fixture key, its secret and the whole header are masked in every report.
+    for (name, text) in [
+        (
+            "JSON",
+            std::fs::read_to_string(dir.join("report.json")).unwrap(),
+        ),
+        ("JUnit", junit.clone()),
+        (
+            "HTML",
+            std::fs::read_to_string(dir.join("report.html")).unwrap(),
+        ),
+    ] {
+        for secret in [
+            "ZGVtby1hY2Nlc3Mta2V5OmRlbW8tc2VjcmV0LWtleQ==",
+            "demo-secret-key",
+        ] {
+            assert!(!text.contains(secret), "the {name} report shows `{secret}`");
+        }
+        assert!(
+            text.contains("…[masked]"),
+            "the {name} report shows no masked header"
+        );
+    }
     let html =
         std::fs::read_to_string(dir.join("report.html")).expect("the HTML report is written");
     assert!(

@@ -196,6 +196,16 @@ pub fn slice<K: Ord>(keys: &[K], request: &PageRequest<K>, faults: &Faults) -> S
         .before
         .as_ref()
         .map_or(len, |before| keys.partition_point(|k| k < before));
+    // FAULT(before-cursor-included): with `after` too, the window keeps the `before` record.
+    let before_position = if request.after.is_some()
+        && request.before.is_some()
+        && before_position < len
+        && faults.is_active(Fault::BeforeCursorIncluded)
+    {
+        before_position + 1
+    } else {
+        before_position
+    };
     let hi = before_position.max(lo);
     // FAULT(page-off-by-one): the page starts one record early, repeating the `after` record.
     if request.after.is_some() && faults.is_active(Fault::PageOffByOne) {
@@ -251,11 +261,21 @@ where
     };
     let slice = slice(&keys, &by_ref, faults);
     let page = &entries[slice.range.clone()];
-    let edges = page
+    let mut edges: Vec<_> = page
         .iter()
         .map(|(key, node)| (cursors.encode(key), (*node).clone()))
         .collect();
-    let start_cursor = page.first().map(|(key, _)| cursors.encode(key));
+    // FAULT(backward-page-reversed): a page taken from the end lists its edges from the end.
+    if request.last.is_some() && faults.is_active(Fault::BackwardPageReversed) {
+        edges.reverse();
+    }
+    // FAULT(start-cursor-is-end-cursor): `startCursor` names the last edge.
+    let start_cursor = if faults.is_active(Fault::StartCursorIsEndCursor) {
+        page.last()
+    } else {
+        page.first()
+    }
+    .map(|(key, _)| cursors.encode(key));
     let end_cursor = page.last().map(|(key, _)| cursors.encode(key));
     C::new(
         edges,

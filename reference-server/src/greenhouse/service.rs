@@ -13,7 +13,7 @@ use super::resolvers::Resolvers;
 use super::store::SharedStore;
 use super::{auth, fixtures, schema};
 use crate::api::{AuthFailure, ExecRequest, GraphqlApi, Principal};
-use crate::faults::Faults;
+use crate::faults::{Fault, Faults};
 
 /// The Greenhouse Onboarding API over its in-memory store.
 #[derive(Debug)]
@@ -30,8 +30,12 @@ impl GreenhouseApi {
     pub fn new(seed: u64, faults: Faults, limits: Limits) -> Self {
         GreenhouseApi {
             store: SharedStore::new(fixtures::store(seed)),
+            engine: if faults.is_active(Fault::SchemaDrift) {
+                drifted_engine(limits)
+            } else {
+                schema::engine(limits)
+            },
             faults,
-            engine: schema::engine(limits),
             requests: AtomicU64::new(0),
         }
     }
@@ -122,4 +126,15 @@ impl GreenhouseApi {
             }
         })
     }
+}
+
+/// FAULT(schema-drift): an engine over the public SDL with one enum value more than it declares, so that
+/// introspection shows a schema the document does not.
+fn drifted_engine(limits: Limits) -> Engine {
+    let sdl = schema::PUBLIC_SDL.replacen(
+        "enum EmploymentStatus {",
+        "enum EmploymentStatus {\n  SEASONAL",
+        1,
+    );
+    Engine::new(&sdl, "greenhouse_onboarding.graphql", limits)
 }

@@ -36,7 +36,8 @@ impl Resolvers {
             .store
             .token(&self.principal.id)
             .ok_or_else(|| FieldError::new(ErrorCode::Unauthenticated, "Unknown token"))?;
-        if token.account != subdomain {
+        // FAULT(token-crosses-accounts): the token's account is not compared with the path's.
+        if token.account != subdomain && !self.faults.is_active(Fault::TokenCrossesAccounts) {
             return Err(FieldError::new(
                 ErrorCode::Forbidden,
                 format!("This token cannot access account `{subdomain}`"),
@@ -57,6 +58,7 @@ impl super::schema::QueryResolvers for Resolvers {
             _ => 50,
         };
         let status = args.status.value().copied().unwrap_or(MemberStatus::Active);
+        let max_id_exclusive = self.faults.is_active(Fault::MaxIdExclusive);
         let matches = |m: &&Arc<MemberRecord>| {
             let member = &m.member;
             let active = member.active != Some(false);
@@ -80,40 +82,51 @@ impl super::schema::QueryResolvers for Resolvers {
                     .since_id
                     .value()
                     .is_none_or(|since| member.id.as_str() >= since.as_str())
-                && args
-                    .max_id
-                    .value()
-                    .is_none_or(|max| member.id.as_str() <= max.as_str())
+                && args.max_id.value().is_none_or(|max| {
+                    // FAULT(max-id-exclusive): the bound leaves out the member it names.
+                    member.id.as_str() < max.as_str()
+                        || (member.id.as_str() == max.as_str() && !max_id_exclusive)
+                })
         };
         let mut selected = account.members.values().filter(matches);
         let page: Vec<Arc<MemberRecord>> = selected.by_ref().take(limit).cloned().collect();
         let skip = usize::from(self.faults.is_active(Fault::PagingNextSkipsMember));
-        let next = selected.nth(skip).map(|first_of_next| {
-            let mut query = runtime::url::form_urlencoded::Serializer::new(String::new());
-            query.append_pair("limit", &limit.to_string());
-            query.append_pair("since_id", &first_of_next.member.id);
-            for (key, value) in [
-                ("max_id", args.max_id.value()),
-                ("email", args.email.value()),
-                ("name", args.name.value()),
-                ("shortcode", args.shortcode.value()),
-            ] {
-                if let Some(value) = value {
-                    query.append_pair(key, value);
+        // FAULT(paging-next-on-last-page): the last page links past its end, to an empty page.
+        let past_the_end = self
+            .faults
+            .is_active(Fault::PagingNextOnLastPage)
+            .then(|| page.last().map(|m| format!("{}0", m.member.id)))
+            .flatten();
+        let next = selected
+            .nth(skip)
+            .map(|m| m.member.id.clone())
+            .or(past_the_end)
+            .map(|since_id| {
+                let mut query = runtime::url::form_urlencoded::Serializer::new(String::new());
+                query.append_pair("limit", &limit.to_string());
+                query.append_pair("since_id", &since_id);
+                for (key, value) in [
+                    ("max_id", args.max_id.value()),
+                    ("email", args.email.value()),
+                    ("name", args.name.value()),
+                    ("shortcode", args.shortcode.value()),
+                ] {
+                    if let Some(value) = value {
+                        query.append_pair(key, value);
+                    }
                 }
-            }
-            if let Some(role) = args.role.value() {
-                query.append_pair("role", role.as_str());
-            }
-            query.append_pair("status", status.as_str());
-            format!(
-                "{}{}/spi/v3/accounts/{}/members?{}",
-                self.origin.as_deref().unwrap_or(""),
-                self.path,
-                account.subdomain,
-                query.finish()
-            )
-        });
+                if let Some(role) = args.role.value() {
+                    query.append_pair("role", role.as_str());
+                }
+                query.append_pair("status", status.as_str());
+                format!(
+                    "{}{}/spi/v3/accounts/{}/members?{}",
+                    self.origin.as_deref().unwrap_or(""),
+                    self.path,
+                    account.subdomain,
+                    query.finish()
+                )
+            });
         Ok(MembersPage {
             members: page,
             paging: Some(Paging { next }),

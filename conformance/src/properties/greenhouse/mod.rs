@@ -21,16 +21,24 @@ pub static WRITE_PROBE: WriteProbe = WriteProbe {
     can_write: |_| true,
     prepare: |_, _, _| Ok(Value::Null),
     write: |case, url, credential, _, marker| {
-        let mutation = format!(
-            "mutation {{ addDepartment(addDepartmentInput: {{name: {}}}) {{ department {{ id }} }} }}",
-            Value::String(marker.to_owned())
-        );
-        Ok(Answer::Graphql(
-            case.graphql_at(url, credential, &mutation, None)?,
-        ))
+        Ok(Answer::Graphql(case.graphql_at(
+            url,
+            credential,
+            &add_department(marker),
+            None,
+        )?))
     },
     find: |case, url, credential, _, marker| find_department(case, url, credential, marker),
+    graphql_mutation: Some(add_department),
 };
+
+/// The mutation that adds a department named `marker`.
+fn add_department(marker: &str) -> String {
+    format!(
+        "mutation {{ addDepartment(addDepartmentInput: {{name: {}}}) {{ department {{ id }} }} }}",
+        Value::String(marker.to_owned())
+    )
+}
 
 /// Whether a department of that name exists (a walk of `departments`).
 fn find_department(

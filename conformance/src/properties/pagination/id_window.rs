@@ -780,6 +780,22 @@ fn run_p10(cx: &Context<'_>) -> Check {
             page.ids,
             expected
         );
+        // Both bounds are inclusive: the window from the last matching node to itself holds exactly that node.
+        if let Some(edge) = resolved.expected.last() {
+            let call = resolved
+                .call
+                .clone()
+                .arg(SINCE, edge.as_str())
+                .arg(MAX, edge.as_str());
+            let response = case.rest(&call, Some(&reader.credential))?;
+            let one = parse_page(window, &response, &what)?;
+            ensure!(
+                one.ids == std::slice::from_ref(edge),
+                "{what}, narrowed to {SINCE}={edge} and {MAX}={edge}, returned {:?}; both bounds are inclusive, so \
+                 it must hold exactly {edge}",
+                one.ids
+            );
+        }
         Ok(())
     })
 }

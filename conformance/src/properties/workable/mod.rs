@@ -318,6 +318,7 @@ pub static WRITE_PROBE: WriteProbe = WriteProbe {
                 .any(|l| l.get("location_string").and_then(Value::as_str) == Some(marker))
         }))
     },
+    graphql_mutation: None,
 };
 
 /// A member with role `simple` of the credential's account: `{account, id, hris_role}`.
