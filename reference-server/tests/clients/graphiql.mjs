@@ -1,0 +1,71 @@
+// GraphiQL in a real browser (Debian's Chromium through playwright-core), with every request that leaves the server
+// refused, as on a machine without a network: the page loads, its schema's docs appear, and a query returns data.
+// Usage: node graphiql.mjs PAGE_URL QUERY EXPECTED_TEXT. Exit 0 when all three hold; otherwise says which did not.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+
+const [pageUrl, query, expected] = process.argv.slice(2);
+const origin = new URL(pageUrl).origin;
+const profile = mkdtempSync(join(tmpdir(), "graphiql-"));
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    `--user-data-dir=${profile}`,
+  ],
+});
+const outside = [];
+const problems = [];
+try {
+  const page = await browser.newPage();
+  page.setDefaultTimeout(20000);
+  await page.route("**/*", (route) => {
+    const url = route.request().url();
+    if (url.startsWith(origin)) return route.continue();
+    outside.push(url);
+    return route.abort();
+  });
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  await page.goto(pageUrl);
+  await page.waitForSelector(".graphiql-container");
+  console.log("page loaded");
+
+  await page.click('[aria-label="Show Documentation Explorer"]');
+  await page.waitForSelector(".graphiql-doc-explorer-root-types, .graphiql-doc-explorer-section");
+  const docs = await page.textContent(".graphiql-doc-explorer");
+  if (!docs.includes("Query")) throw new Error(`the docs show no Query type: ${docs.slice(0, 300)}`);
+  console.log("docs shown");
+
+  const headers = await page.evaluate(() =>
+    document.querySelector(".graphiql-editor-tool .CodeMirror")?.CodeMirror?.getValue() ?? "",
+  );
+  if (!headers.includes("Authorization")) throw new Error(`the Headers tab holds no credentials: ${headers}`);
+  await page.evaluate((text) => {
+    document.querySelector(".graphiql-query-editor .CodeMirror").CodeMirror.setValue(text);
+  }, query);
+  await page.click(".graphiql-execute-button");
+  await page.waitForFunction(
+    (text) => document.querySelector(".graphiql-response .CodeMirror")?.CodeMirror?.getValue().includes(text),
+    expected,
+  );
+  console.log("query answered");
+} catch (error) {
+  problems.push(error.message);
+} finally {
+  await browser.close();
+  rmSync(profile, { recursive: true, force: true });
+}
+if (outside.length > 0) problems.push(`requests that left the server: ${outside.join(", ")}`);
+if (problems.length > 0) {
+  console.log(problems.join("\n"));
+  process.exit(1);
+}
