@@ -58,9 +58,7 @@ pub fn credentials<'a>(
         .map(str::trim)
         .filter(|h| !h.is_empty())
         .ok_or(AuthFailure::Missing)?;
-    let (given, credentials) = header
-        .split_once([' ', '\t'])
-        .ok_or(AuthFailure::Invalid)?;
+    let (given, credentials) = header.split_once([' ', '\t']).ok_or(AuthFailure::Invalid)?;
     if !given.eq_ignore_ascii_case(scheme) {
         return Err(AuthFailure::Invalid);
     }

@@ -63,7 +63,11 @@ pub fn routes(api: Arc<dyn GraphqlApi>, shared: Arc<Shared>) -> Router {
         // The route's own operation is trusted and always the same: prepared and cached once, here, so that no
         // request waits for it (nor do concurrent PUTs of one member drift apart in time).
         if let Err(errors) = api.engine().prepare(&operation) {
-            tracing::error!(?errors, operation, "a REST route's operation does not validate");
+            tracing::error!(
+                ?errors,
+                operation,
+                "a REST route's operation does not validate"
+            );
             continue;
         }
         let route = Route {

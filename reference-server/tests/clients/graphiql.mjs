@@ -9,8 +9,9 @@ import { chromium } from "playwright-core";
 const [pageUrl, query, expected] = process.argv.slice(2);
 const origin = new URL(pageUrl).origin;
 const profile = mkdtempSync(join(tmpdir(), "graphiql-"));
-const browser = await chromium.launch({
+const browser = await chromium.launchPersistentContext(profile, {
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  headless: true,
   args: [
     "--headless",
     "--no-sandbox",
@@ -20,7 +21,6 @@ const browser = await chromium.launch({
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    `--user-data-dir=${profile}`,
   ],
 });
 const outside = [];
@@ -40,23 +40,31 @@ try {
   console.log("page loaded");
 
   await page.click('[aria-label="Show Documentation Explorer"]');
-  await page.waitForSelector(".graphiql-doc-explorer-root-types, .graphiql-doc-explorer-section");
+  await page.waitForSelector(".graphiql-doc-explorer-root-type");
   const docs = await page.textContent(".graphiql-doc-explorer");
-  if (!docs.includes("Query")) throw new Error(`the docs show no Query type: ${docs.slice(0, 300)}`);
+  if (!docs.includes("query: Query")) throw new Error(`the docs show no query type: ${docs.slice(0, 300)}`);
   console.log("docs shown");
 
   const headers = await page.evaluate(() =>
-    document.querySelector(".graphiql-editor-tool .CodeMirror")?.CodeMirror?.getValue() ?? "",
+    [...document.querySelectorAll(".graphiql-editor-tool .CodeMirror")]
+      .map((editor) => editor.CodeMirror.getValue())
+      .join("\n"),
   );
   if (!headers.includes("Authorization")) throw new Error(`the Headers tab holds no credentials: ${headers}`);
   await page.evaluate((text) => {
     document.querySelector(".graphiql-query-editor .CodeMirror").CodeMirror.setValue(text);
   }, query);
   await page.click(".graphiql-execute-button");
-  await page.waitForFunction(
-    (text) => document.querySelector(".graphiql-response .CodeMirror")?.CodeMirror?.getValue().includes(text),
-    expected,
-  );
+  const response = () =>
+    page.evaluate(() => document.querySelector(".graphiql-response .CodeMirror")?.CodeMirror?.getValue() ?? "");
+  try {
+    await page.waitForFunction(
+      (text) => document.querySelector(".graphiql-response .CodeMirror")?.CodeMirror?.getValue().includes(text),
+      expected,
+    );
+  } catch {
+    throw new Error(`the response does not show ${expected}: ${(await response()).slice(0, 500)}`);
+  }
   console.log("query answered");
 } catch (error) {
   problems.push(error.message);

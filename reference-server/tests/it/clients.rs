@@ -118,7 +118,7 @@ fn graphiql_loads_shows_the_docs_and_runs_a_query_offline_in_chromium() {
         ),
         (
             "/workable/graphql",
-            "{ members(subdomain: \"solo\") { members { id role } } }",
+            "{ members(subdomain: \"acme\", limit: 2) { members { id role } } }",
             "\"role\"",
         ),
     ] {
