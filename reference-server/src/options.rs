@@ -170,7 +170,7 @@ impl ServerConfig {
                 "limits",
                 "max_introspection_depth",
                 value(&l.max_introspection_depth),
-                "Nesting below __schema or __type (the standard introspection query needs 13).",
+                "Nesting below __schema or __type (graphql-js's standard introspection query needs 15).",
             ),
             (
                 "limits",
