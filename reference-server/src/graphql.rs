@@ -102,7 +102,6 @@ pub async fn handle(
         Ok(parts) => parts,
         Err((status, message)) => return transport_error(&endpoint, media, status, message),
     };
-    let logged = operation_name.clone();
     let request = GraphqlRequest {
         query,
         operation_name,
@@ -111,18 +110,18 @@ pub async fn handle(
         read_only: method == Method::GET,
         origin: crate::rest::origin(&endpoint.shared.options.config, &headers),
     };
-    let mut response = answer(&endpoint, media, request).await;
-    if let Some(name) = logged {
-        response.extensions_mut().insert(OperationName(name));
-    }
-    response
+    answer(&endpoint, media, request).await
 }
 
 /// The pipeline's outcome as an HTTP response.
 async fn answer(endpoint: &Endpoint, media: MediaType, request: GraphqlRequest) -> Response {
     match pipeline::run(&endpoint.api, &endpoint.shared, request).await {
         Ok(outcome) => {
+            let operation = outcome.operation.clone();
             let mut response = graphql_response(endpoint, media, outcome.response);
+            if let Some(name) = operation {
+                response.extensions_mut().insert(OperationName(name));
+            }
             if reports_in_headers(endpoint.api.rules()) {
                 crate::rest::rate_limit_headers(
                     &mut response,

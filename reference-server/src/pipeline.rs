@@ -66,6 +66,8 @@ pub struct GraphqlRequest {
 pub struct Outcome {
     pub response: Response,
     pub rate_limit: Option<RateLimitInfo>,
+    /// The name of the operation the document selected, once known (for the log).
+    pub operation: Option<String>,
 }
 
 impl From<Response> for Outcome {
@@ -73,6 +75,7 @@ impl From<Response> for Outcome {
         Outcome {
             response,
             rate_limit: None,
+            operation: None,
         }
     }
 }
@@ -101,6 +104,7 @@ pub async fn run(
 pub struct Admitted {
     exec: ExecRequest,
     rate_limit: Option<RateLimitInfo>,
+    operation: Option<String>,
 }
 
 impl Admitted {
@@ -144,6 +148,7 @@ pub async fn admit(
             ));
         }
     };
+    let operation_name = operation.name.as_ref().map(|name| name.to_string());
     if request.read_only && operation.operation_type == OperationType::Mutation {
         return Err(Rejection::MutationOverGet);
     }
@@ -206,6 +211,7 @@ pub async fn admit(
                 return Ok(Admission::Refused(Outcome {
                     response: Response::request_error(error),
                     rate_limit: Some(info),
+                    operation: operation_name,
                 }));
             }
             Decision::Allowed(mut info) | Decision::Refused(mut info) => {
@@ -254,6 +260,7 @@ pub async fn admit(
         return Ok(Admission::Refused(Outcome {
             response,
             rate_limit,
+            operation: operation_name,
         }));
     }
     if let Some(complexity) = rules.complexity {
@@ -279,6 +286,7 @@ pub async fn admit(
             return Ok(Admission::Refused(Outcome {
                 response,
                 rate_limit,
+                operation: operation_name,
             }));
         }
         meta.complexity = Some(ComplexityInfo {
@@ -293,7 +301,11 @@ pub async fn admit(
         variables: request.variables,
         meta,
     };
-    Ok(Admission::Admitted(Box::new(Admitted { exec, rate_limit })))
+    Ok(Admission::Admitted(Box::new(Admitted {
+        exec,
+        rate_limit,
+        operation: operation_name,
+    })))
 }
 
 /// The prepared document of `query`, and whether it came from the cache; an uncached one is parsed and validated on
@@ -329,7 +341,11 @@ fn internal_error() -> ResponseError {
 
 /// Executes an admitted request on the local pool.
 pub async fn execute(api: &Arc<dyn GraphqlApi>, shared: &Shared, admitted: Admitted) -> Outcome {
-    let Admitted { exec, rate_limit } = admitted;
+    let Admitted {
+        exec,
+        rate_limit,
+        operation,
+    } = admitted;
     let api = Arc::clone(api);
     let response = match shared.pool.spawn_pinned(move || api.execute(exec)).await {
         Ok(response) => response,
@@ -341,6 +357,7 @@ pub async fn execute(api: &Arc<dyn GraphqlApi>, shared: &Shared, admitted: Admit
     Outcome {
         response,
         rate_limit,
+        operation,
     }
 }
 

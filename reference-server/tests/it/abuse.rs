@@ -278,3 +278,58 @@ fn workable_rest_paths_answer_transport_errors_in_their_format() {
         "{answer:?}"
     );
 }
+
+#[test]
+fn each_request_is_logged_on_one_line_without_colour() {
+    let server = ServerProcess::start("log", NO_QUOTAS, 1024);
+    let auth = greenhouse_auth();
+    server.graphql(
+        GREENHOUSE,
+        Some(&auth),
+        "query Named { employee(id: 25) { email } }",
+    );
+    server.request(
+        &format!(
+            "GET /workable/spi/v3/accounts/acme/members?limit=1 HTTP/1.1\r\nAuthorization: {}\r\n",
+            credential("workable_members", "acme/account")
+        ),
+        b"",
+        Duration::from_secs(10),
+    );
+    // The line is written after the answer: give the server a moment.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let log = loop {
+        let log = server.log();
+        if log.contains("api=workable_members") || Instant::now() > deadline {
+            break log;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(
+        !log.contains('\u{1b}'),
+        "colour codes in a log that is no terminal:\n{log}"
+    );
+    let line = |needle: &str| {
+        log.lines()
+            .find(|l| l.contains(needle))
+            .unwrap_or_else(|| panic!("{needle}:\n{log}"))
+    };
+    let graphql = line("POST /greenhouse/graphql");
+    assert!(
+        graphql.contains(" INFO ") && graphql.contains(" 200 "),
+        "{graphql}"
+    );
+    assert!(
+        graphql.contains("api=greenhouse_onboarding operation=Named"),
+        "{graphql}"
+    );
+    let rest = line("GET /workable/spi/v3/accounts/acme/members");
+    assert!(
+        rest.contains(" 200 ") && rest.contains("api=workable_members operation=members"),
+        "{rest}"
+    );
+    assert!(
+        !rest.contains("limit=1"),
+        "the query string is not logged: {rest}"
+    );
+}

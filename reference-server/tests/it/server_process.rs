@@ -14,6 +14,7 @@ use serde_json::Value;
 pub struct ServerProcess {
     child: Child,
     pub address: SocketAddr,
+    name: String,
     /// Kept open: the server writes its start-up lines here.
     _stdout: BufReader<ChildStdout>,
 }
@@ -32,9 +33,9 @@ impl ServerProcess {
             )
             .args(["--listen", "127.0.0.1:0", "--config"])
             .arg(&path)
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", "info")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(std::fs::File::create(Self::log_path(name)).expect("the log file is created"))
             .spawn()
             .expect("the server starts");
         let mut stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
@@ -52,8 +53,18 @@ impl ServerProcess {
         ServerProcess {
             child,
             address,
+            name: name.to_owned(),
             _stdout: stdout,
         }
+    }
+
+    fn log_path(name: &str) -> std::path::PathBuf {
+        std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.log"))
+    }
+
+    /// What the server logged to stderr so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(Self::log_path(&self.name)).unwrap_or_default()
     }
 
     /// Resident memory in MiB.
