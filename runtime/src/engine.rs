@@ -86,8 +86,8 @@ struct Cache {
     bytes: usize,
 }
 
-/// The estimated bytes a prepared document holds per lexical token (its syntax tree and validated form), on top of
-/// its text: measured on the Greenhouse examples, rounded up.
+/// The estimated bytes a prepared document holds per lexical token (its syntax tree and validated form: a few nodes
+/// of some tens of bytes each), on top of its text. An estimate, generous on purpose, not a measurement.
 const BYTES_PER_TOKEN: usize = 200;
 
 impl Engine {

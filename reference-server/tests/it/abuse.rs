@@ -231,7 +231,7 @@ fn oversized_deep_alias_and_directive_floods_are_refused_quickly() {
         for authorization in [None, Some(auth.as_str())] {
             let answer = server.graphql(GREENHOUSE, authorization, query);
             assert!(
-                answer.elapsed < Duration::from_secs(1),
+                answer.elapsed < Duration::from_secs(2),
                 "{expected}: {:?}",
                 answer.elapsed
             );

@@ -69,37 +69,25 @@ fn endpoints(server: &ServerProcess) -> Vec<(String, String, PathBuf)> {
     .collect()
 }
 
-#[test]
-fn graphql_js_builds_the_public_schema_from_the_live_introspection() {
-    let server = ServerProcess::start("graphql-js", QUOTAS, 1024);
+/// Runs `script` with `program` against every endpoint: the client schema it builds must equal the public SDL.
+fn check_introspection(name: &str, program: &str, script: &str, install: &str) {
+    let server = ServerProcess::start(name, QUOTAS, 1024);
     for (url, authorization, sdl) in endpoints(&server) {
-        let (ok, output) = run(
-            "node",
-            &[
-                "introspect.mjs",
-                &url,
-                &authorization,
-                sdl.to_str().unwrap(),
-            ],
-            NPM,
-        );
+        let sdl = sdl.to_str().unwrap();
+        let (ok, output) = run(program, &[script, &url, &authorization, sdl], install);
         assert!(ok, "{url}: {output}");
         assert!(output.starts_with("identical"), "{url}: {output}");
     }
 }
 
 #[test]
+fn graphql_js_builds_the_public_schema_from_the_live_introspection() {
+    check_introspection("graphql-js", "node", "introspect.mjs", NPM);
+}
+
+#[test]
 fn graphql_core_builds_the_public_schema_from_the_live_introspection() {
-    let server = ServerProcess::start("graphql-core", QUOTAS, 1024);
-    for (url, authorization, sdl) in endpoints(&server) {
-        let (ok, output) = run(
-            "python3",
-            &["introspect.py", &url, &authorization, sdl.to_str().unwrap()],
-            PIP,
-        );
-        assert!(ok, "{url}: {output}");
-        assert!(output.starts_with("identical"), "{url}: {output}");
-    }
+    check_introspection("graphql-core", "python3", "introspect.py", PIP);
 }
 
 #[test]
