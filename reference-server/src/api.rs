@@ -48,6 +48,23 @@ pub enum AuthFailure {
     Invalid,
 }
 
+/// The credentials of an `Authorization` header in `scheme`, matched case-insensitively (RFC 7235: `Bearer`,
+/// `bearer` and `BEARER` are one scheme), with the whitespace around them trimmed.
+pub fn credentials<'a>(
+    authorization: Option<&'a str>,
+    scheme: &str,
+) -> Result<&'a str, AuthFailure> {
+    let header = authorization
+        .map(str::trim)
+        .filter(|h| !h.is_empty())
+        .ok_or(AuthFailure::Missing)?;
+    let (given, credentials) = header.split_once([' ', '\t']).ok_or(AuthFailure::Invalid)?;
+    if !given.eq_ignore_ascii_case(scheme) {
+        return Err(AuthFailure::Invalid);
+    }
+    Ok(credentials.trim())
+}
+
 /// What the request measured and where it came in, for the fields that report them (`complexityInfo`,
 /// `rateLimit`, links such as `paging.next`).
 #[derive(Debug, Clone, Default, PartialEq)]

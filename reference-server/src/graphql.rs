@@ -9,10 +9,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use runtime::ErrorCode;
 use runtime::response::{JsonMap, Response as GraphqlResponse, ResponseError};
 use serde_json::Value;
@@ -21,6 +21,7 @@ use crate::api::GraphqlApi;
 use crate::faults::Fault;
 use crate::pipeline::{self, GraphqlRequest, Rejection, Shared};
 use crate::render;
+use crate::transport::OperationName;
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json";
 const JSON: &str = "application/json";
@@ -62,10 +63,14 @@ pub async fn handle(
         && wants_html(accept)
         && uri.query().is_none_or(|q| !q.contains("query="))
     {
-        return Html(graphiql_page(
-            &endpoint.api.rules().path,
-            &endpoint.api.rules().title,
-        ))
+        let rules = endpoint.api.rules();
+        let path = uri.path();
+        return crate::graphiql::page(
+            path,
+            &rules.title,
+            &rules.name,
+            endpoint.shared.options.seed,
+        )
         .into_response();
     }
     let Some(media) = negotiate(accept) else {
@@ -113,11 +118,20 @@ pub async fn handle(
                 .shared
                 .faults()
                 .is_active(Fault::MutationOverGetExecuted),
-        origin: crate::rest::origin(&headers),
+        origin: crate::rest::origin(&endpoint.shared.options.config, &headers),
     };
+    answer(&endpoint, media, request).await
+}
+
+/// The pipeline's outcome as an HTTP response.
+async fn answer(endpoint: &Endpoint, media: MediaType, request: GraphqlRequest) -> Response {
     match pipeline::run(&endpoint.api, &endpoint.shared, request).await {
         Ok(outcome) => {
-            let mut response = graphql_response(&endpoint, media, outcome.response);
+            let operation = outcome.operation.clone();
+            let mut response = graphql_response(endpoint, media, outcome.response);
+            if let Some(name) = operation {
+                response.extensions_mut().insert(OperationName(name));
+            }
             if reports_in_headers(endpoint.api.rules()) {
                 crate::rest::rate_limit_headers(
                     &mut response,
@@ -129,7 +143,7 @@ pub async fn handle(
         }
         Err(Rejection::MutationOverGet) => {
             let mut response = transport_error(
-                &endpoint,
+                endpoint,
                 media,
                 StatusCode::METHOD_NOT_ALLOWED,
                 "mutations are only allowed over POST",
@@ -200,13 +214,8 @@ async fn from_body(endpoint: &Endpoint, headers: &HeaderMap, body: Body) -> Resu
             format!("POST bodies must be {JSON}, not {shown}"),
         ));
     }
-    let limit = endpoint.shared.options.config.max_body_bytes;
-    let bytes: Bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
-        (
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!("the body is larger than {limit} bytes"),
-        )
-    })?;
+    let config = &endpoint.shared.options.config;
+    let bytes = crate::transport::read_body(body, config.max_body_bytes, &config.http).await?;
     // FAULT(malformed-body-server-error): a body that is not JSON is answered as a server error.
     let unreadable = if endpoint
         .shared
@@ -285,6 +294,11 @@ fn graphql_response(endpoint: &Endpoint, media: MediaType, response: GraphqlResp
     json_response(media, status, body)
 }
 
+/// A transport error found around the endpoint (a timeout, an overlong target), in the API's format as JSON.
+pub fn transport_error_json(endpoint: &Endpoint, status: StatusCode, message: &str) -> Response {
+    transport_error(endpoint, MediaType::Json, status, message)
+}
+
 /// A malformed request, answered as a request error in the API's format.
 fn transport_error(
     endpoint: &Endpoint,
@@ -351,12 +365,6 @@ fn wants_html(accept: &str) -> bool {
             .trim()
             .eq_ignore_ascii_case("text/html")
     })
-}
-
-fn graphiql_page(path: &str, title: &str) -> String {
-    include_str!("graphiql.html")
-        .replace("{{path}}", path)
-        .replace("{{title}}", title)
 }
 
 #[cfg(test)]

@@ -6,8 +6,10 @@
 //! complexity) and renders errors in the API's own format ([`render`]).
 
 pub mod api;
+pub mod connections;
 pub mod faults;
 pub mod fixtures;
+pub mod graphiql;
 pub mod graphql;
 pub mod greenhouse;
 pub mod options;
@@ -15,6 +17,8 @@ pub mod pipeline;
 pub mod rate_limit;
 pub mod render;
 pub mod rest;
+mod rest_input;
+pub mod transport;
 pub mod workable;
 
 use std::sync::Arc;
@@ -31,6 +35,7 @@ pub use options::{Options, ServerConfig};
 use crate::api::GraphqlApi;
 use crate::graphql::Endpoint;
 use crate::pipeline::Shared;
+use crate::transport::{Edge, ErrorFormat};
 
 /// Threads of the pool that runs executions: one per core of the machines this is measured on.
 const EXECUTION_THREADS: usize = 2;
@@ -41,12 +46,14 @@ pub fn app(options: &Options) -> Router {
     let shared = Arc::new(Shared::new(options, EXECUTION_THREADS));
     let mut listing = Vec::new();
     let mut router = Router::new();
+    let mut edge = Edge::new(options.config.http.clone());
     for api in graphql_apis(options) {
         let rules = api.rules();
         let graphql_path = match rules.transport {
             Transport::Graphql => rules.path.to_string(),
             Transport::Rest => {
                 router = router.merge(rest::routes(Arc::clone(&api), Arc::clone(&shared)));
+                edge.add(rules.path.to_string(), &rules.name, ErrorFormat::Rest);
                 format!("{}/graphql", rules.path)
             }
         };
@@ -61,15 +68,21 @@ pub fn app(options: &Options) -> Router {
             api,
             shared: Arc::clone(&shared),
         };
+        edge.add(
+            graphql_path.clone(),
+            &rules.name,
+            ErrorFormat::Graphql(endpoint.clone()),
+        );
         router = router.route(&graphql_path, any(graphql::handle).with_state(endpoint));
     }
-    router
+    let router = router
         .route(
             "/",
             get(move || async move { Json(json!({ "apis": listing })) }),
         )
-        .fallback(rest::not_found)
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .route("/graphiql/{file}", get(graphiql::asset))
+        .fallback(rest::not_found);
+    transport::layers(router, edge)
 }
 
 /// Serves [`app`] on a listener until `shutdown` completes, finishing open requests: what the binary does, for
@@ -79,14 +92,12 @@ pub async fn serve(
     options: &Options,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(options))
-        .with_graceful_shutdown(shutdown)
-        .await
+    connections::serve(listener, app(options), &options.config.http, shutdown).await
 }
 
 /// The APIs served over GraphQL.
 fn graphql_apis(options: &Options) -> Vec<Arc<dyn GraphqlApi>> {
-    let limits = options.config.limits.into();
+    let limits = options.config.limits;
     let (seed, faults) = (options.seed, &options.faults);
     vec![
         Arc::new(greenhouse::GreenhouseApi::new(seed, faults.clone(), limits)),

@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 after a graceful shutdown (Ctrl-C), 2 for a usage or configuration error, 1 for anything else.
 
+use std::io::IsTerminal as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,9 +27,13 @@ struct Args {
     /// Seed of the deterministic fixtures: the same seed serves the same data.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// A TOML file of settings (body size, document limits, rate-limit overrides).
+    /// A TOML file of settings (body size, document limits, timeouts, connections, CORS, rate-limit overrides).
     #[arg(long)]
     config: Option<PathBuf>,
+    /// Print every setting with its value (the defaults, or those of --config) and a one-line comment, as a TOML
+    /// file that --config loads, and exit.
+    #[arg(long)]
+    print_config: bool,
     /// Inject a named defect (repeatable), to check a conformance harness. See the list below.
     #[arg(long = "fault", value_name = "NAME")]
     faults: Vec<Fault>,
@@ -68,6 +73,7 @@ fn main() -> ExitCode {
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
         .init();
     let config = match args.config.as_deref().map(ServerConfig::load).transpose() {
         Ok(config) => config.unwrap_or_default(),
@@ -76,6 +82,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    if args.print_config {
+        print!("{}", config.documented());
+        return ExitCode::SUCCESS;
+    }
     let options = Options {
         seed: args.seed,
         faults: args.faults.into_iter().collect(),

@@ -1,6 +1,7 @@
-//! What happens to a GraphQL request between the transport and the API: prepare (parse, validate, limits) →
-//! authenticate (unless every field is `@public`) → rate limit → roles and scopes → complexity → execute on the local
-//! pool. Each step that refuses returns a request error (no `data`), so a refused request changes nothing.
+//! What happens to a GraphQL request between the transport and the API: prepare (limits, parse, validate: on the
+//! blocking pool, a bounded number at once) → authenticate (unless every field is `@public`) → rate limit → cache the
+//! prepared document → roles and scopes → complexity → execute on the local pool. Each step that refuses returns a
+//! request error (no `data`), so a refused request changes nothing, and an anonymous client never fills the cache.
 
 use std::borrow::Cow;
 use std::sync::Arc;
@@ -9,6 +10,7 @@ use apollo_compiler::ExecutableDocument;
 use apollo_compiler::executable::{Operation, OperationType, Selection, SelectionSet};
 use runtime::ErrorCode;
 use runtime::apollo_compiler;
+use runtime::engine::Prepared;
 use runtime::response::{JsonMap, JsonValue, Location, PathSegment, Response, ResponseError};
 use runtime::rules::ApiRules;
 use tokio_util::task::LocalPoolHandle;
@@ -27,6 +29,9 @@ pub struct Shared {
     pub limiter: RateLimiter,
     /// Runs executions: apollo-compiler's execution future is not `Send`.
     pub pool: LocalPoolHandle,
+    /// Preparations of uncached documents running at once, each on the blocking pool: CPU work that the async
+    /// workers never do, and that a flood of new documents cannot multiply beyond the cores.
+    preparing: tokio::sync::Semaphore,
 }
 
 impl Shared {
@@ -35,6 +40,7 @@ impl Shared {
             options: options.clone(),
             limiter: RateLimiter::new(&options.faults),
             pool: LocalPoolHandle::new(threads.max(1)),
+            preparing: tokio::sync::Semaphore::new(threads.max(1)),
         }
     }
 
@@ -61,6 +67,8 @@ pub struct GraphqlRequest {
 pub struct Outcome {
     pub response: Response,
     pub rate_limit: Option<RateLimitInfo>,
+    /// The name of the operation the document selected, once known (for the log).
+    pub operation: Option<String>,
 }
 
 impl From<Response> for Outcome {
@@ -68,6 +76,7 @@ impl From<Response> for Outcome {
         Outcome {
             response,
             rate_limit: None,
+            operation: None,
         }
     }
 }
@@ -85,7 +94,7 @@ pub async fn run(
     shared: &Shared,
     request: GraphqlRequest,
 ) -> Result<Outcome, Rejection> {
-    Ok(match admit(api, shared, request)? {
+    Ok(match admit(api, shared, request).await? {
         Admission::Admitted(admitted) => execute(api, shared, *admitted).await,
         Admission::Refused(outcome) => outcome,
     })
@@ -98,6 +107,7 @@ pub struct Admitted {
     rate_limit: Option<RateLimitInfo>,
     /// The answer to give whatever the execution does (only under a fault: a refusal that executes anyway).
     refused_after_all: Option<Outcome>,
+    operation: Option<String>,
 }
 
 impl Admitted {
@@ -117,13 +127,15 @@ pub enum Admission {
 
 /// Every step but execution: a transport that finds its own errors in a request (a REST parameter of the wrong
 /// type) reports them after these, so a caller hears 401, 429 and 403 before 400, as from a real API.
-pub fn admit(
+pub async fn admit(
     api: &Arc<dyn GraphqlApi>,
     shared: &Shared,
-    request: GraphqlRequest,
+    mut request: GraphqlRequest,
 ) -> Result<Admission, Rejection> {
     let rules = api.rules();
-    let prepared = match api.engine().prepare(&request.query) {
+    let query = std::mem::take(&mut request.query);
+    let (query, prepared) = prepare(api, shared, query).await;
+    let (prepared, cached) = match prepared {
         Ok(prepared) => prepared,
         Err(errors) => return Ok(Admission::Refused(Response { data: None, errors }.into())),
     };
@@ -139,6 +151,7 @@ pub fn admit(
             ));
         }
     };
+    let operation_name = operation.name.as_ref().map(|name| name.to_string());
     if request.read_only && operation.operation_type == OperationType::Mutation {
         return Err(Rejection::MutationOverGet);
     }
@@ -208,6 +221,7 @@ pub fn admit(
                 let refusal = Outcome {
                     response: Response::request_error(error),
                     rate_limit: Some(info),
+                    operation: operation_name.clone(),
                 };
                 if !applied_anyway {
                     return Ok(Admission::Refused(refusal));
@@ -226,6 +240,10 @@ pub fn admit(
                 meta.rate_limit = Some(info);
             }
         }
+    }
+    // Known and within quota: worth remembering (a public operation is cached only when its caller is known).
+    if !cached && !principal.is_anonymous() {
+        api.engine().remember(&query, &prepared);
     }
     let forbidden: Vec<ResponseError> = fields
         .iter()
@@ -261,6 +279,7 @@ pub fn admit(
         return Ok(Admission::Refused(Outcome {
             response,
             rate_limit,
+            operation: operation_name,
         }));
     }
     if let Some(complexity) = rules.complexity {
@@ -277,7 +296,7 @@ pub fn admit(
         );
         // FAULT(introspection-costs): every `__` name in the document is scored as a field.
         if shared.faults().is_active(Fault::IntrospectionCosts) {
-            score += request.query.matches("__").count() as u64;
+            score += query.matches("__").count() as u64;
         }
         if score > u64::from(complexity.maximum)
             && !shared.faults().is_active(Fault::ComplexityNotEnforced)
@@ -290,6 +309,7 @@ pub fn admit(
             return Ok(Admission::Refused(Outcome {
                 response,
                 rate_limit,
+                operation: operation_name,
             }));
         }
         meta.complexity = Some(ComplexityInfo {
@@ -308,7 +328,39 @@ pub fn admit(
         exec,
         rate_limit,
         refused_after_all,
+        operation: operation_name,
     })))
+}
+
+/// The prepared document of `query`, and whether it came from the cache; an uncached one is parsed and validated on
+/// the blocking pool, at most as many at once as the pool of executions has threads. The query is handed back.
+async fn prepare(
+    api: &Arc<dyn GraphqlApi>,
+    shared: &Shared,
+    query: String,
+) -> (String, Result<(Arc<Prepared>, bool), Vec<ResponseError>>) {
+    if let Some(hit) = api.engine().cached(&query) {
+        return (query, Ok((hit, true)));
+    }
+    let Ok(_permit) = shared.preparing.acquire().await else {
+        return (query, Err(vec![internal_error()]));
+    };
+    let api = Arc::clone(api);
+    let task = tokio::task::spawn_blocking(move || {
+        let prepared = api.engine().parse(&query);
+        (query, prepared)
+    });
+    match task.await {
+        Ok((query, prepared)) => (query, prepared.map(|p| (p, false))),
+        Err(join_error) => {
+            tracing::error!(error = %join_error, "preparation failed");
+            (String::new(), Err(vec![internal_error()]))
+        }
+    }
+}
+
+fn internal_error() -> ResponseError {
+    ResponseError::new(ErrorCode::Internal, "Internal server error.")
 }
 
 /// Executes an admitted request on the local pool.
@@ -317,18 +369,20 @@ pub async fn execute(api: &Arc<dyn GraphqlApi>, shared: &Shared, admitted: Admit
         exec,
         rate_limit,
         refused_after_all,
+        operation,
     } = admitted;
     let api = Arc::clone(api);
     let response = match shared.pool.spawn_pinned(move || api.execute(exec)).await {
         Ok(response) => response,
         Err(join_error) => {
             tracing::error!(error = %join_error, "execution failed");
-            refuse(ErrorCode::Internal, "Internal server error.")
+            Response::request_error(internal_error())
         }
     };
     refused_after_all.unwrap_or(Outcome {
         response,
         rate_limit,
+        operation,
     })
 }
 

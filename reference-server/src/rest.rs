@@ -25,6 +25,8 @@ use serde_json::{Value, json};
 use crate::api::{GraphqlApi, RateLimitInfo};
 use crate::faults::{Fault, Faults};
 use crate::pipeline::{self, Admission, GraphqlRequest, Rejection, Shared};
+use crate::rest_input;
+use crate::transport::OperationName;
 
 /// One REST route: the field it calls and the operation that calls it.
 #[derive(Clone)]
@@ -58,6 +60,16 @@ pub fn routes(api: Arc<dyn GraphqlApi>, shared: Arc<Shared>) -> Router {
         let Some((operation, argument_types)) = operation_for(schema, field) else {
             continue;
         };
+        // The route's own operation is trusted and always the same: prepared and cached once, here, so that no
+        // request waits for it (nor do concurrent PUTs of one member drift apart in time).
+        if let Err(errors) = api.engine().prepare(&operation) {
+            tracing::error!(
+                ?errors,
+                operation,
+                "a REST route's operation does not validate"
+            );
+            continue;
+        }
         let route = Route {
             api: Arc::clone(&api),
             shared: Arc::clone(&shared),
@@ -109,9 +121,13 @@ pub fn routes(api: Arc<dyn GraphqlApi>, shared: Arc<Shared>) -> Router {
     )
 }
 
-/// `http://host[:port]` from the `Host` header, when it is a valid authority (the server speaks plain HTTP; a proxy
-/// that terminates TLS says so in `X-Forwarded-Proto`).
-pub fn origin(headers: &HeaderMap) -> Option<String> {
+/// Where clients reach the server, for absolute links: the configured public base URL (without a trailing slash),
+/// or else `http://host[:port]` from the `Host` header, when it is a valid authority (the server speaks plain HTTP; a
+/// proxy that terminates TLS says so in `X-Forwarded-Proto`).
+pub fn origin(config: &crate::ServerConfig, headers: &HeaderMap) -> Option<String> {
+    if let Some(base) = &config.public_base_url {
+        return Some(base.trim_end_matches('/').to_owned());
+    }
     let host = headers.get(header::HOST)?.to_str().ok()?;
     let authority: axum::http::uri::Authority = host.parse().ok()?;
     let scheme = match headers
@@ -224,13 +240,11 @@ async fn handle(
     body: Body,
 ) -> Response {
     let faults = route.shared.faults();
-    // A body past the size limit is refused unread, before anything else.
+    // A body past the size limit or the deadline is refused unread, before anything else.
     let body = if route.needs_body() {
         match read_body(&route, body).await {
             Ok(bytes) => Some(bytes),
-            Err(too_large) => {
-                return error(StatusCode::PAYLOAD_TOO_LARGE, &too_large, None, faults);
-            }
+            Err((status, message)) => return error(status, &message, None, faults),
         }
     } else {
         None
@@ -250,11 +264,11 @@ async fn handle(
         variables,
         authorization,
         read_only: false,
-        origin: origin(&headers),
+        origin: origin(&route.shared.options.config, &headers),
     };
     // Credentials, quota and scopes first, then the request's own errors: a caller hears 401, 429 and 403 before
     // 400, and a malformed request still counts against the quota.
-    let admitted = match pipeline::admit(&route.api, &route.shared, request) {
+    let admitted = match pipeline::admit(&route.api, &route.shared, request).await {
         Ok(Admission::Admitted(admitted)) => admitted,
         Ok(Admission::Refused(outcome)) => return from_outcome(&route, outcome),
         Err(Rejection::MutationOverGet) => {
@@ -270,7 +284,11 @@ async fn handle(
         return error(status, &message, admitted.rate_limit(), faults);
     }
     let outcome = pipeline::execute(&route.api, &route.shared, *admitted).await;
-    from_outcome(&route, outcome)
+    let mut response = from_outcome(&route, outcome);
+    response
+        .extensions_mut()
+        .insert(OperationName(route.field.field_name.to_string()));
+    response
 }
 
 /// The result's value as the body, or its first error as a status and `{"error": message}`.
@@ -332,11 +350,13 @@ fn read_input(
         let value = match param.location {
             ParamLocation::Path => path
                 .get(&*param.wire_name)
-                .map(|text| from_text(schema, text, ty)),
+                .map(|text| rest_input::from_text(schema, text, ty)),
             ParamLocation::Query => query
                 .get(&*param.wire_name)
-                .map(|text| from_text(schema, text, ty)),
-            ParamLocation::Body => body.get(&*param.wire_name).cloned().map(Ok),
+                .map(|text| rest_input::from_text(schema, text, ty)),
+            ParamLocation::Body => body
+                .get(&*param.wire_name)
+                .map(|value| rest_input::check_json(schema, value, ty).map(|()| value.clone())),
         };
         match value {
             Some(Ok(value)) => {
@@ -351,18 +371,22 @@ fn read_input(
                     format!("`{}` {message}", param.wire_name),
                 ));
             }
+            None if rest_input::required(schema, route.field, &param.argument) => {
+                return Err((
+                    StatusCode::BAD_REQUEST,
+                    format!("`{}` is required", param.wire_name),
+                ));
+            }
             None => {}
         }
     }
     Ok(variables)
 }
 
-/// The body's bytes, or why it is too large.
-async fn read_body(route: &Route, body: Body) -> Result<axum::body::Bytes, String> {
-    let limit = route.shared.options.config.max_body_bytes;
-    axum::body::to_bytes(body, limit)
-        .await
-        .map_err(|_| format!("the body is larger than {limit} bytes"))
+/// The body's bytes, or why they could not be read.
+async fn read_body(route: &Route, body: Body) -> Result<axum::body::Bytes, (StatusCode, String)> {
+    let config = &route.shared.options.config;
+    crate::transport::read_body(body, config.max_body_bytes, &config.http).await
 }
 
 fn parse_body(
@@ -398,34 +422,6 @@ fn parse_body(
     }
 }
 
-/// A path segment or query value, typed per the argument (GraphQL coercion checks the rest: ranges, rules).
-fn from_text(schema: &Schema, text: &str, ty: &Type) -> Result<Value, String> {
-    let type_name = ty.inner_named_type();
-    if let Some(ExtendedType::Enum(enum_type)) = schema.types.get(type_name) {
-        return if enum_type.values.contains_key(text) {
-            Ok(Value::from(text))
-        } else {
-            let known: Vec<&str> = enum_type.values.keys().map(|v| v.as_str()).collect();
-            Err(format!("must be one of {}, not `{text}`", known.join(", ")))
-        };
-    }
-    match type_name.as_str() {
-        "Int" => text
-            .parse::<i64>()
-            .map(Value::from)
-            .map_err(|_| format!("must be an integer, not `{text}`")),
-        "Float" => text
-            .parse::<f64>()
-            .map(Value::from)
-            .map_err(|_| format!("must be a number, not `{text}`")),
-        "Boolean" => text
-            .parse::<bool>()
-            .map(Value::from)
-            .map_err(|_| format!("must be true or false, not `{text}`")),
-        _ => Ok(Value::from(text)),
-    }
-}
-
 /// The HTTP status of an error code: under `@errorFormat(style: HTTP_STATUS)` the API spells its codes as statuses.
 fn status(api: &dyn GraphqlApi, code: ErrorCode) -> StatusCode {
     StatusCode::from_bytes(api.error_code(code).as_bytes())
@@ -434,11 +430,7 @@ fn status(api: &dyn GraphqlApi, code: ErrorCode) -> StatusCode {
 
 /// The answer to a path no route serves, in the REST error format.
 pub async fn not_found() -> Response {
-    (
-        StatusCode::NOT_FOUND,
-        axum::Json(json!({ "error": "Not found" })),
-    )
-        .into_response()
+    error_body(StatusCode::NOT_FOUND, "Not found")
 }
 
 fn error(
@@ -447,9 +439,14 @@ fn error(
     rate_limit: Option<RateLimitInfo>,
     faults: &Faults,
 ) -> Response {
-    let mut response = (status, axum::Json(json!({ "error": message }))).into_response();
+    let mut response = error_body(status, message);
     rate_limit_headers(&mut response, rate_limit, faults);
     response
+}
+
+/// `{"error": message}` with a status: the REST error format, also of paths that belong to no API.
+pub fn error_body(status: StatusCode, message: &str) -> Response {
+    (status, axum::Json(json!({ "error": message }))).into_response()
 }
 
 /// `X-Rate-Limit-Limit`, `-Remaining` and `-Reset` (the Unix time the next window starts).

@@ -9,6 +9,7 @@ pub mod engine;
 pub mod error;
 pub mod exec;
 pub mod input;
+mod measure;
 pub mod response;
 pub mod rules;
 #[cfg(feature = "testing")]

@@ -4,7 +4,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
 use super::API_KEYS;
-use crate::api::{AuthFailure, Principal};
+use crate::api::{AuthFailure, Principal, credentials};
 use crate::faults::{Fault, Faults};
 
 /// The principal an `Authorization` header proves: its access key.
@@ -12,16 +12,9 @@ pub fn authenticate(
     authorization: Option<&str>,
     faults: &Faults,
 ) -> Result<Principal, AuthFailure> {
-    let header = authorization
-        .map(str::trim)
-        .filter(|h| !h.is_empty())
-        .ok_or(AuthFailure::Missing)?;
-    let (scheme, credentials) = header.split_once(' ').ok_or(AuthFailure::Invalid)?;
-    if !scheme.eq_ignore_ascii_case("basic") {
-        return Err(AuthFailure::Invalid);
-    }
+    let credentials = credentials(authorization, "Basic")?;
     let decoded = STANDARD
-        .decode(credentials.trim())
+        .decode(credentials)
         .map_err(|_| AuthFailure::Invalid)?;
     let decoded = String::from_utf8(decoded).map_err(|_| AuthFailure::Invalid)?;
     let (key, secret) = decoded.split_once(':').ok_or(AuthFailure::Invalid)?;

@@ -52,11 +52,7 @@ impl GraphqlApi for WorkableApi {
     }
 
     fn authenticate(&self, authorization: Option<&str>) -> Result<Principal, AuthFailure> {
-        let authorization = authorization.ok_or(AuthFailure::Missing)?;
-        let token = authorization
-            .strip_prefix("Bearer ")
-            .ok_or(AuthFailure::Invalid)?
-            .trim();
+        let token = crate::api::credentials(authorization, "Bearer")?;
         let token = self.store.token(token).ok_or(AuthFailure::Invalid)?;
         Ok(Principal {
             id: token.token.clone(),

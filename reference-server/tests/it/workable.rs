@@ -462,7 +462,7 @@ async fn credentials_and_quota_come_before_the_requests_own_errors() {
     assert_eq!(known.status, StatusCode::BAD_REQUEST);
     assert_eq!(
         known.body,
-        json!({ "error": "`limit` must be an integer, not `abc`" })
+        json!({ "error": "`limit` must be a 32-bit integer, not `abc`" })
     );
     assert!(known.headers.contains_key("x-rate-limit-remaining"));
     let status = get(

@@ -15,9 +15,13 @@ const CASES: u64 = 400;
 
 fn limits() -> Limits {
     Limits {
+        max_bytes: 1 << 20,
         max_tokens: 100_000,
         max_depth: 64,
+        max_fields: 1_000_000,
         max_aliases: 10_000,
+        max_directives: 10_000,
+        ..Limits::default()
     }
 }
 
