@@ -10,6 +10,35 @@ fn main() {
     let mut workable = generator::Config::new();
     workable_bindings(&mut workable);
     compile(&workable, "../schemas/workable_members.graphql");
+
+    let mut healthmov = generator::Config::new();
+    healthmov_bindings(&mut healthmov);
+    compile(&healthmov, "../schemas/healthmov_user_management.graphql");
+}
+
+/// Healthmov User Management: the pages of connections (their edges and page info) and the payloads of mutations
+/// (the record they return). Companies, departments and employees stay plain data: their resolvers look below them
+/// by id.
+fn healthmov_bindings(config: &mut generator::Config) {
+    const BOUND: &[&str] = &[
+        "AddOrUpdateDependentPayload",
+        "CompanyConnection",
+        "CompanyEdge",
+        "CreateCompanyPayload",
+        "CreateDepartmentPayload",
+        "CreateOrUpdateCompanyPayload",
+        "CreateOrUpdateEmployeePayload",
+        "DepartmentConnection",
+        "DepartmentEdge",
+        "DependentInfoConnection",
+        "DependentInfoEdge",
+        "EmployeeConnection",
+        "EmployeeEdge",
+        "SetOffboardingDatePayload",
+    ];
+    for name in BOUND {
+        config.bind(name, &format!("crate::healthmov::bindings::{name}"));
+    }
 }
 
 /// Workable members: a member carries its collaboration rules, a rule its departments and locations, a page its

@@ -70,6 +70,22 @@ faults! {
         "`X-Rate-Limit-Remaining` always reports the full quota.";
     ConcurrentUpdatesAccepted = "concurrent-updates-accepted", "workable_members",
         "A PUT of a member already being updated is applied too, instead of answered with 422.";
+    LogoutDoesNotRevoke = "logout-does-not-revoke", "healthmov_user_management",
+        "`logout` answers `ok: true` but its access token keeps working.";
+    ExpiredTokenAccepted = "expired-token-accepted", "healthmov_user_management",
+        "An access or refresh token past its expiration date is accepted.";
+    RefreshTokenReusable = "refresh-token-reusable", "healthmov_user_management",
+        "A refresh token can be spent more than once.";
+    EmployeeNumberDuplicates = "employee-number-duplicates", "healthmov_user_management",
+        "`createOrUpdateEmployee` with an employee number already used in the company creates another employee.";
+    TotalCountCountsPage = "total-count-counts-page", "healthmov_user_management",
+        "`totalCount` counts the page's edges instead of the whole list.";
+    OtherClientsVisible = "other-clients-visible", "healthmov_user_management",
+        "A client sees and changes the companies of every client.";
+    OffboardedCountedOnboarded = "offboarded-counted-onboarded", "healthmov_user_management",
+        "`nbDependentsOnboarded` counts dependents whose offboarding date has passed.";
+    ForeignDepartmentAccepted = "foreign-department-accepted", "healthmov_user_management",
+        "`createOrUpdateEmployee` accepts a department of another company.";
 }
 
 impl fmt::Display for Fault {

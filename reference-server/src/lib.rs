@@ -10,6 +10,7 @@ pub mod faults;
 pub mod fixtures;
 pub mod graphql;
 pub mod greenhouse;
+pub mod healthmov;
 pub mod options;
 pub mod pipeline;
 pub mod rate_limit;
@@ -91,5 +92,11 @@ fn graphql_apis(options: &Options) -> Vec<Arc<dyn GraphqlApi>> {
     vec![
         Arc::new(greenhouse::GreenhouseApi::new(seed, faults.clone(), limits)),
         Arc::new(workable::WorkableApi::new(seed, faults.clone(), limits)),
+        Arc::new(healthmov::HealthmovApi::new(
+            seed,
+            faults.clone(),
+            limits,
+            options.config.healthmov.clone(),
+        )),
     ]
 }

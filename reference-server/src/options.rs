@@ -28,6 +28,10 @@ pub struct Options {
 /// api = "greenhouse_onboarding"
 /// limit = 5
 /// window_seconds = 2
+///
+/// [healthmov]
+/// access_token_seconds = 10800
+/// refresh_token_seconds = 604800
 /// ```
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -38,6 +42,8 @@ pub struct ServerConfig {
     pub limits: LimitsConfig,
     /// Quota overrides, so tests can use a small limit and a short window.
     pub rate_limits: Vec<RateLimitOverride>,
+    /// Healthmov's token lifetimes (seconds, so tests can reach expiry), refresh policy and signing secret.
+    pub healthmov: crate::healthmov::SessionConfig,
 }
 
 impl Default for ServerConfig {
@@ -46,6 +52,7 @@ impl Default for ServerConfig {
             max_body_bytes: 1024 * 1024,
             limits: LimitsConfig::default(),
             rate_limits: Vec::new(),
+            healthmov: crate::healthmov::SessionConfig::default(),
         }
     }
 }

@@ -140,10 +140,12 @@ pub fn admit(
         return Err(Rejection::MutationOverGet);
     }
     let fields = selected_fields(&prepared.document, &operation);
-    // Only an operation that selects fields, all of them `@public`, needs no credentials: one that selects nothing
-    // but `__typename` or introspection is not public.
-    let public = !fields.is_empty()
-        && fields.iter().all(|f| {
+    // Only an operation that selects root fields, all of them `@public`, needs no credentials (what a public field
+    // returns is public with it: a login's payload); one that selects nothing but `__typename` or introspection is
+    // not public.
+    let roots: Vec<&SelectedField> = fields.iter().filter(|f| f.path.len() == 1).collect();
+    let public = !roots.is_empty()
+        && roots.iter().all(|f| {
             rules
                 .field(&f.type_name, &f.field_name)
                 .is_some_and(|r| r.public)
