@@ -51,6 +51,7 @@ pub mod credentials;
 pub mod embedded;
 pub mod event;
 pub mod graphql;
+pub mod login;
 pub mod outcome;
 pub mod properties;
 pub mod property;

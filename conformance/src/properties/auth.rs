@@ -250,6 +250,8 @@ fn run_a1(cx: &Context<'_>) -> Check {
                 scopes: Vec::new(),
                 token_kind: None,
                 account: None,
+                username: None,
+                password: None,
             });
             let reply = case.graphql(credential.as_ref(), &operation, None)?;
             refused(case, &reply, &field, &format!("{bad:?} credentials"))?;
@@ -498,6 +500,8 @@ fn run_a1_rest(cx: &Context<'_>, scheme: AuthScheme) -> Check {
                 scopes: Vec::new(),
                 token_kind: None,
                 account: None,
+                username: None,
+                password: None,
             });
             let response =
                 case.send_retrying(|| call.request(&cx.target.url, credential.as_ref()))?;

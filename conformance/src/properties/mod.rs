@@ -11,6 +11,7 @@ pub mod complexity;
 pub mod errors;
 pub mod examples;
 pub mod greenhouse;
+pub mod healthmov;
 pub mod pagination;
 pub mod rate_limit;
 pub mod rest_errors;
@@ -129,6 +130,9 @@ pub fn for_api(rules: &ApiRules) -> Vec<&'static Property> {
             &workable::accounts::A5,
             &workable::concurrent::M2,
         ]),
+        "healthmov_user_management" => {
+            list.extend([&healthmov::session::H1, &healthmov::model::H2])
+        }
         _ => {}
     }
     // By family, then in a stable order within it (ids sort as written: A1 < A2 < A3 ..., P9 < P10 by number).

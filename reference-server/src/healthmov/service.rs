@@ -18,6 +18,9 @@ use super::{fixtures, schema};
 use crate::api::{AuthFailure, ExecRequest, GraphqlApi, Principal};
 use crate::faults::Faults;
 
+/// The depth of the deepest documented operation: the document limit never refuses the document's own examples.
+const DOCUMENTED_DEPTH: usize = 13;
+
 /// The Healthmov User Management API over its store and sessions.
 #[derive(Debug)]
 pub struct HealthmovApi {
@@ -41,6 +44,11 @@ impl HealthmovApi {
         sessions: SessionConfig,
         clock: Clock,
     ) -> Self {
+        // The document's own "fetch all employees by company and department" query is 13 levels deep.
+        let limits = Limits {
+            max_depth: limits.max_depth.max(DOCUMENTED_DEPTH),
+            ..limits
+        };
         HealthmovApi {
             store: Arc::new(Store::new(fixtures::data(seed), faults.clone())),
             sessions: Arc::new(Sessions::new(sessions, clock.clone(), faults)),
