@@ -31,6 +31,14 @@ const EXPECTED: &[(&str, &str)] = &[
     ("paging-next-skips-member", "P9"),
     ("rate-limit-headers-lie", "R2"),
     ("concurrent-updates-accepted", "M2"),
+    ("logout-does-not-revoke", "H1"),
+    ("expired-token-accepted", "H1"),
+    ("refresh-token-reusable", "H1"),
+    ("employee-number-duplicates", "H2"),
+    ("total-count-counts-page", "P1"),
+    ("other-clients-visible", "H2"),
+    ("offboarded-counted-onboarded", "H2"),
+    ("foreign-department-accepted", "H2"),
 ];
 
 /// Cases per property in the proof runs: enough for every fault above, small enough for CI.

@@ -83,12 +83,12 @@ fn day() -> impl Strategy<Value = Day> {
 }
 
 fn dependent() -> impl Strategy<Value = DependentInput> {
-    (
-        0usize..3,
-        proptest::option::of(day()),
-        proptest::option::weighted(0.4, day()),
-    )
-        .prop_map(|(email, on, off)| DependentInput { email, on, off })
+    let dates = prop_oneof![
+        2 => (proptest::option::of(day()), proptest::option::weighted(0.4, day())),
+        // Onboarded, then offboarded: what the counts must tell apart.
+        1 => ((-400i64..-200).prop_map(Some), (-150i64..-2).prop_map(Some)),
+    ];
+    (0usize..3, dates).prop_map(|(email, (on, off))| DependentInput { email, on, off })
 }
 
 impl ReferenceStateMachine for Writes {
@@ -103,7 +103,7 @@ impl ReferenceStateMachine for Writes {
         let employee = (
             0usize..4,
             0usize..3,
-            proptest::bool::weighted(0.15),
+            proptest::bool::weighted(0.25),
             0usize..3,
             day(),
             proptest::option::weighted(0.4, day()),
@@ -191,8 +191,11 @@ fn run(cx: &Context<'_>) -> Check {
                 today: Utc::now().date_naive(),
                 companies: Vec::new(),
             };
-            machine.create_company()?;
-            machine.create_department(0)?;
+            // Two companies with a department each, so that a department of another company is always at hand.
+            for company in 0..2 {
+                machine.create_company()?;
+                machine.create_department(company)?;
+            }
             for (n, step) in steps.iter().enumerate() {
                 machine.today = Utc::now().date_naive();
                 machine.step(step).map_err(|e| match e {

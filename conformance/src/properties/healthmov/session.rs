@@ -347,6 +347,11 @@ impl Machine<'_, '_, '_> {
             _ => {}
         }
         if let Some(tokens) = issued {
+            // Spent at once: a second refresh with it must issue nothing.
+            ensure!(
+                self.send_refresh(&refresh.text)?.is_none(),
+                "a refresh token renewed the session a second time"
+            );
             let s = &mut self.sessions[index];
             s.spent.push(refresh);
             s.access.push(Token {
