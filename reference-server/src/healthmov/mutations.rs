@@ -194,9 +194,6 @@ impl Store {
         let mut written = vec![record.clone()];
         for input in dependents {
             let dependent = dependent_from_input(&mut data, &record, &written, input);
-            if !Window::inherit(dependent.own, record.own).is_ordered() {
-                return Err(FieldError::bad_input(DATES_OUT_OF_ORDER));
-            }
             self.check_external_id(
                 &data,
                 client,
@@ -205,6 +202,19 @@ impl Store {
             )?;
             written.retain(|w| w.id != dependent.id);
             written.push(dependent);
+        }
+        // Every dependent, written now or before, with the dates it ends up with (its own, else the employee's).
+        let stored = data
+            .employees
+            .values()
+            .filter(|e| e.parent == Some(record.id) && written.iter().all(|w| w.id != e.id));
+        if !written
+            .iter()
+            .skip(1)
+            .chain(stored)
+            .all(|d| Window::inherit(d.own, record.own).is_ordered())
+        {
+            return Err(FieldError::bad_input(DATES_OUT_OF_ORDER));
         }
         for record in written {
             data.employees.insert(record.id, record);
@@ -277,7 +287,14 @@ impl Store {
             .ok_or_else(|| does_not_exist("Employee"))?;
         let mut record = data.employees[&key].clone();
         record.own.offboarding = Some(args.date_of_offboarding);
-        if !effective_window(&data, &record).is_ordered() {
+        let window = effective_window(&data, &record);
+        // The employee's dependents inherit the new date where they have none of their own.
+        let dependents_ordered = data
+            .employees
+            .values()
+            .filter(|e| e.parent == Some(key))
+            .all(|d| Window::inherit(d.own, window).is_ordered());
+        if !window.is_ordered() || !dependents_ordered {
             return Err(FieldError::bad_input(DATES_OUT_OF_ORDER));
         }
         data.employees.insert(key, record);

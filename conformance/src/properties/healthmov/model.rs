@@ -498,7 +498,7 @@ impl Machine<'_, '_, '_> {
                     "mutation($id: ID!, $off: Date!) { setOffboardingDate(employeeId: $id, dateOfOffboarding: $off) { employee { id dateOfOffboarding } } }",
                     json!({"id": next.id, "off": self.date(*off)}),
                 )?;
-                if next.off < Some(next.on) {
+                if !ordered(&next) {
                     return self.refused(
                         &reply,
                         "setOffboardingDate",
