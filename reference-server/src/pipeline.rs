@@ -9,7 +9,7 @@ use apollo_compiler::executable::{Operation, OperationType, Selection, Selection
 use runtime::ErrorCode;
 use runtime::apollo_compiler;
 use runtime::response::{JsonMap, JsonValue, Location, PathSegment, Response, ResponseError};
-use runtime::rules::ApiRules;
+use runtime::rules::{ApiRules, RateLimitReport};
 use tokio_util::task::LocalPoolHandle;
 
 use crate::api::{
@@ -187,16 +187,22 @@ pub fn admit(
         {
             Decision::Refused(info) if !shared.faults().is_active(Fault::RateLimitNotEnforced) => {
                 let mut error = ResponseError::new(ErrorCode::RateLimited, "Rate limit reached.");
-                error
-                    .extensions
-                    .insert("limit", JsonValue::from(info.limit));
-                error
-                    .extensions
-                    .insert("remaining", JsonValue::from(info.remaining));
-                let reset_at = info.reset_at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
-                error
-                    .extensions
-                    .insert("resetAt", JsonValue::from(reset_at));
+                // An API that reports its quota nowhere (Healthmov) does not report it in the refusal either.
+                let reported = rules
+                    .rate_limit_for(principal.token_kind.as_deref())
+                    .is_some_and(|r| r.reported_by != RateLimitReport::None);
+                if reported {
+                    error
+                        .extensions
+                        .insert("limit", JsonValue::from(info.limit));
+                    error
+                        .extensions
+                        .insert("remaining", JsonValue::from(info.remaining));
+                    let reset_at = info.reset_at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+                    error
+                        .extensions
+                        .insert("resetAt", JsonValue::from(reset_at));
+                }
                 return Ok(Admission::Refused(Outcome {
                     response: Response::request_error(error),
                     rate_limit: Some(info),

@@ -13,6 +13,7 @@ pub mod examples;
 pub mod greenhouse;
 pub mod healthmov;
 pub mod pagination;
+pub mod quota_felt;
 pub mod rate_limit;
 pub mod rest_errors;
 pub mod schema_diff;
@@ -89,6 +90,7 @@ pub fn for_api(rules: &ApiRules) -> Vec<&'static Property> {
         &rate_limit::R4,
         &rate_limit::R5,
         &rate_limit::R6,
+        &quota_felt::R7,
     ];
     if graphql {
         list.extend([
