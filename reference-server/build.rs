@@ -36,9 +36,7 @@ fn healthmov_bindings(config: &mut generator::Config) {
         "EmployeeEdge",
         "SetOffboardingDatePayload",
     ];
-    for name in BOUND {
-        config.bind(name, &format!("crate::healthmov::bindings::{name}"));
-    }
+    bind_all(config, "healthmov", BOUND);
 }
 
 /// Workable members: a member carries its collaboration rules, a rule its departments and locations, a page its
@@ -87,8 +85,13 @@ fn greenhouse_bindings(config: &mut generator::Config) {
         "UpdateDepartmentPayload",
         "UpdateLocationPayload",
     ];
-    for name in BOUND {
-        config.bind(name, &format!("crate::greenhouse::bindings::{name}"));
+    bind_all(config, "greenhouse", BOUND);
+}
+
+/// Binds each GraphQL type to the alias of the same name in `crate::<api>::bindings`.
+fn bind_all(config: &mut generator::Config, api: &str, names: &[&str]) {
+    for name in names {
+        config.bind(name, &format!("crate::{api}::bindings::{name}"));
     }
 }
 

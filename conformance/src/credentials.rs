@@ -61,6 +61,22 @@ pub struct Credential {
     pub password: Option<String>,
 }
 
+impl Credential {
+    /// A credential that is nothing but an `Authorization` header value (a made-up or a session's token).
+    pub fn header(name: &str, authorization: String) -> Self {
+        Credential {
+            name: name.to_owned(),
+            authorization,
+            roles: Vec::new(),
+            scopes: Vec::new(),
+            token_kind: None,
+            account: None,
+            username: None,
+            password: None,
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct CredentialsFile {

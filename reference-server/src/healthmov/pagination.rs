@@ -181,6 +181,18 @@ mod tests {
         assert_eq!(offset(&STANDARD.encode("arrayconnection:01")), None);
     }
 
+    /// (len, first, after, last, before) → (range, previous, next).
+    type SliceCase = (
+        usize,
+        Option<i32>,
+        Option<usize>,
+        Option<i32>,
+        Option<usize>,
+        Range<usize>,
+        bool,
+        bool,
+    );
+
     /// (len, first, after, last, before) → (range, previous, next), as graphql-relay answers.
     #[test]
     fn slices_follow_graphql_relay() {
@@ -191,16 +203,7 @@ mod tests {
             page_size_required: false,
             over_max: runtime::rules::OverMaxPolicy::Clamp,
         };
-        let cases: &[(
-            usize,
-            Option<i32>,
-            Option<usize>,
-            Option<i32>,
-            Option<usize>,
-            Range<usize>,
-            bool,
-            bool,
-        )] = &[
+        let cases: &[SliceCase] = &[
             (7, None, None, None, None, 0..5, false, true),
             (7, Some(2), None, None, None, 0..2, false, true),
             (7, Some(2), Some(1), None, None, 2..4, false, true),

@@ -418,7 +418,7 @@ impl Machine<'_, '_, '_> {
             *entry = (current, 0);
         }
         entry.1 += 1;
-        let credential = bearer(token);
+        let credential = Credential::header("session", format!("Bearer {token}"));
         let reply = self
             .case
             .graphql_at(self.url, Some(&credential), query, None)?;
@@ -439,19 +439,6 @@ fn tamper(token: &str, at: usize) -> String {
         *c = if *c == 'A' { 'B' } else { 'A' };
     }
     chars.into_iter().collect()
-}
-
-fn bearer(token: &str) -> Credential {
-    Credential {
-        name: "session".to_owned(),
-        authorization: format!("Bearer {token}"),
-        roles: Vec::new(),
-        scopes: Vec::new(),
-        token_kind: None,
-        account: None,
-        username: None,
-        password: None,
-    }
 }
 
 /// The tokens of a login or refresh payload, when it is `ok` with both tokens and their dates.
