@@ -3,6 +3,7 @@
 mod examples;
 mod executor_equivalence;
 mod graphql_http;
+mod healthmov;
 mod robustness;
 mod rules;
 mod support;
