@@ -10,6 +10,13 @@ fn main() {
     let mut workable = generator::Config::new();
     workable_bindings(&mut workable);
     compile(&workable, "../schemas/workable_members.graphql");
+
+    // Healthmov binds nothing: its companies, departments and employees are plain data, and the resolvers of the
+    // fields with arguments look below them by id.
+    compile(
+        &generator::Config::new(),
+        "../schemas/healthmov_user_management.graphql",
+    );
 }
 
 /// Workable members: a member is a shared record (a read copies none) that also carries the jobs it collaborates
@@ -64,11 +71,16 @@ fn greenhouse_bindings(config: &mut generator::Config) {
         "State.country",
         "Team.teamCategory",
     ];
-    for name in BOUND {
-        config.bind(name, &format!("crate::greenhouse::bindings::{name}"));
-    }
+    bind_all(config, "greenhouse", BOUND);
     for field in LOOKED_UP {
         config.resolve(field);
+    }
+}
+
+/// Binds each GraphQL type to the alias of the same name in `crate::<api>::bindings`.
+fn bind_all(config: &mut generator::Config, api: &str, names: &[&str]) {
+    for name in names {
+        config.bind(name, &format!("crate::{api}::bindings::{name}"));
     }
 }
 

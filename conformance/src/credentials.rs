@@ -15,6 +15,13 @@
 //! [[credential]]
 //! name = "api_key_2"
 //! authorization = "Basic c2Vjb25kLWFjY2Vzcy1rZXk6c2Vjb25kLXNlY3JldC1rZXk="
+//!
+//! # An API whose tokens come from a login (Healthmov): one user per client account; the harness logs in.
+//! [[credential]]
+//! name = "acme"
+//! username = "acme-hr"
+//! password = "acme-password"
+//! account = "acme"
 //! ```
 //!
 //! An optional `[run]` table holds settings of the runs that use the file: `strict = true` makes not-applicable and
@@ -34,7 +41,9 @@ use serde::{Deserialize, Serialize};
 pub struct Credential {
     /// How reports name it.
     pub name: String,
-    /// The whole `Authorization` header value, e.g. `Basic ...` or `Bearer ...`.
+    /// The whole `Authorization` header value, e.g. `Basic ...` or `Bearer ...`. Left out for a user name and
+    /// password: the harness logs in and fills it with the Bearer token the login answers.
+    #[serde(default)]
     pub authorization: String,
     /// The roles it carries (names from `@auth(roles:)`).
     #[serde(default)]
@@ -48,6 +57,27 @@ pub struct Credential {
     /// The account it is bound to.
     #[serde(default)]
     pub account: Option<String>,
+    /// A user name for the API's `@public` login field (`@auth(scheme: BEARER_SESSION)`, Healthmov), with `password`.
+    #[serde(default)]
+    pub username: Option<String>,
+    #[serde(default)]
+    pub password: Option<String>,
+}
+
+impl Credential {
+    /// A credential that is nothing but an `Authorization` header value (a made-up or a session's token).
+    pub fn header(name: &str, authorization: String) -> Self {
+        Credential {
+            name: name.to_owned(),
+            authorization,
+            roles: Vec::new(),
+            scopes: Vec::new(),
+            token_kind: None,
+            account: None,
+            username: None,
+            password: None,
+        }
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -98,6 +128,10 @@ pub enum CredentialsError {
     Empty { path: String },
     #[error("credentials file `{path}` names `{name}` twice; give each credential its own name")]
     Duplicate { path: String, name: String },
+    #[error(
+        "credential `{name}` in `{path}` has neither `authorization` nor both `username` and `password`; give one"
+    )]
+    NoSecret { path: String, name: String },
 }
 
 /// Reads a credentials file: JSON when its name ends in `.json`, TOML otherwise.
@@ -136,6 +170,12 @@ pub fn parse(text: &str, json: bool, path: &str) -> Result<Loaded, CredentialsEr
                 name: c.name.clone(),
             });
         }
+        if c.authorization.is_empty() && (c.username.is_none() || c.password.is_none()) {
+            return Err(CredentialsError::NoSecret {
+                path: path.to_owned(),
+                name: c.name.clone(),
+            });
+        }
     }
     Ok(Loaded {
         credentials: file.credential,
@@ -155,6 +195,8 @@ pub fn fixtures(api: &str, seed: u64) -> Vec<Credential> {
             scopes: c.scopes,
             token_kind: c.token_kind,
             account: c.account,
+            username: c.login.as_ref().map(|(user, _)| user.clone()),
+            password: c.login.map(|(_, password)| password),
         })
         .collect()
 }
@@ -188,6 +230,21 @@ mod tests {
         assert!(matches!(
             parse("credential = []", false, "c.toml"),
             Err(CredentialsError::Empty { .. })
+        ));
+        let login = parse(
+            "[[credential]]\nname = \"acme\"\nusername = \"u\"\npassword = \"p\"\n",
+            false,
+            "c.toml",
+        )
+        .unwrap();
+        assert_eq!(login.credentials[0].username.as_deref(), Some("u"));
+        assert!(matches!(
+            parse(
+                "[[credential]]\nname = \"a\"\nusername = \"u\"\n",
+                false,
+                "c.toml"
+            ),
+            Err(CredentialsError::NoSecret { .. })
         ));
     }
 }

@@ -8,6 +8,7 @@
 
 use std::net::SocketAddr;
 
+use reference_server::healthmov::SessionConfig;
 use reference_server::options::RateLimitOverride;
 use reference_server::{Fault, Options, ServerConfig};
 use tokio::sync::oneshot;
@@ -20,6 +21,10 @@ pub const QUOTA_LIMIT: u32 = 8;
 pub const QUOTA_WINDOW_SECONDS: u32 = 1;
 /// The quota of the main instance: large enough that no run reaches it.
 const MAIN_LIMIT: u32 = 1_000_000;
+/// The lifetimes of Healthmov's access and refresh tokens on the quota instance, where the session property (H1)
+/// logs in: short enough that expiry is reached within a case. The main instance keeps the default hours, so that
+/// the credentials the runner logs in with outlive the run.
+pub const SESSION_SECONDS: (u32, u32) = (2, 4);
 
 /// The quotas of the quota instance for an API: two fifths of the declared limit of each token kind (at least 4) in
 /// a one-second window where the API declares quotas per kind; [`QUOTA_LIMIT`] in [`QUOTA_WINDOW_SECONDS`] otherwise.
@@ -99,6 +104,27 @@ impl Embedded {
                 .collect(),
             ..ServerConfig::default()
         };
+        // One signing secret for both instances: a token the runner got from the main one works on the quota one.
+        let secret = format!(
+            "conformance-{:x}",
+            std::process::id() as u64 ^ seed.rotate_left(17) ^ nanos()
+        );
+        let main = ServerConfig {
+            healthmov: SessionConfig {
+                jwt_secret: Some(secret.clone()),
+                ..SessionConfig::default()
+            },
+            ..main
+        };
+        let small = ServerConfig {
+            healthmov: SessionConfig {
+                access_token_seconds: SESSION_SECONDS.0,
+                refresh_token_seconds: SESSION_SECONDS.1,
+                jwt_secret: Some(secret),
+                ..SessionConfig::default()
+            },
+            ..small
+        };
         let options = |config: ServerConfig| Options {
             seed,
             faults: faults.iter().copied().collect(),
@@ -142,4 +168,11 @@ fn serve(
     });
     shutdown.push(tx);
     Ok(address)
+}
+
+/// The sub-second part of the clock, to vary the secret between runs.
+fn nanos() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::from(d.subsec_nanos()))
 }

@@ -53,6 +53,7 @@ pub mod embedded;
 pub mod event;
 pub mod graphql;
 pub mod leaks;
+pub mod login;
 pub mod outcome;
 pub mod pacing;
 pub mod properties;

@@ -35,11 +35,14 @@ CREDENTIALS FILE (TOML; JSON when the name ends in .json), one entry per credent
   scopes = []                      # scopes it carries (@requiresScope), e.g. [\"r_jobs\", \"w_members\"]
   token_kind = \"account\"           # optional: its kind (@rateLimit(tokenKinds:)), which picks its quota
   account = \"acme\"                 # optional: the account it is bound to (Workable: the subdomain in the path)
+  # username = \"acme-hr\"           # instead of authorization, where tokens come from a login (Healthmov): the
+  # password = \"acme-password\"     #   harness logs in and sends the access token it gets
   Give a second credential to check that quotas are kept per credential, and one per role for the role checks.
   Workable: one token with r_jobs and w_members per account to write to (an account with HRIS on, one with HRIS
   off, one with a single admin), a token with r_jobs only (scopes), tokens of two accounts (403 across accounts),
   and an OAuth token (its own quota). List each token's scopes: a credential without `scopes` is not used to find
-  missing ones.
+  missing ones. Healthmov: a username and password per client account, each with its `account`, two accounts at
+  least (what one client writes, the other must not see).
 
   [run]                            # optional: settings of the runs that use this file
   strict = true                    # as --strict

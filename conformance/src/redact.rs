@@ -132,6 +132,8 @@ mod tests {
             scopes: Vec::new(),
             token_kind: None,
             account: None,
+            username: None,
+            password: None,
         }
     }
 

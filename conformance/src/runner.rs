@@ -82,6 +82,8 @@ pub enum RunError {
     UnknownProperty(String),
     #[error(transparent)]
     Report(#[from] ReportError),
+    #[error(transparent)]
+    Login(#[from] crate::login::LoginError),
 }
 
 /// The rules of an API by name.
@@ -125,7 +127,7 @@ pub fn run(
     let client = Client::new(runtime.handle().clone(), config.limits)?;
 
     let mut notes = Vec::new();
-    let (targets, embedded) = match &config.mode {
+    let (mut targets, embedded) = match &config.mode {
         Mode::Embedded {
             faults,
             server_seed,
@@ -201,6 +203,10 @@ pub fn run(
         }
     };
 
+    for target in &mut targets {
+        let url = target.graphql_url();
+        crate::login::log_in(&client, target.rules, &url, &mut target.credentials)?;
+    }
     let mut plan = Vec::new();
     for target in &targets {
         let sdl = public_sdl(&target.rules.name).unwrap_or_default();

@@ -31,6 +31,8 @@ pub struct Connection {
     pub node_type: String,
     /// The node field that identifies a node (`id`), if it has one.
     pub key: Option<String>,
+    /// Whether the connection type has `totalCount` (Healthmov's): the number of nodes in all pages.
+    pub total_count: bool,
 }
 
 impl SchemaInfo {
@@ -96,11 +98,13 @@ impl SchemaInfo {
                 let pagination = self.rules.field(&query, &f.name)?.pagination?;
                 let node_type = self.relay_node_type(f.ty.inner_named_type())?;
                 let key = self.leaf_fields(&node_type).into_iter().find(|n| n == "id");
+                let total_count = self.field(f.ty.inner_named_type(), "totalCount").is_some();
                 Some(Connection {
                     field: f.name.to_string(),
                     pagination,
                     node_type,
                     key,
+                    total_count,
                 })
             })
             .collect()

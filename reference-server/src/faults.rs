@@ -112,6 +112,24 @@ faults! {
         "`startDate` is written DD/MM/YYYY, not in the `Date` scalar's YYYY-MM-DD.";
     TokenCrossesAccounts = "token-crosses-accounts", "workable_members",
         "A token is served on any account's subdomain, not only its own.";
+    LogoutDoesNotRevoke = "logout-does-not-revoke", "healthmov_user_management",
+        "`logout` answers `ok: true` but its access token keeps working.";
+    ExpiredTokenAccepted = "expired-token-accepted", "healthmov_user_management",
+        "An access or refresh token past its expiration date is accepted.";
+    RefreshTokenReusable = "refresh-token-reusable", "healthmov_user_management",
+        "A refresh token can be spent more than once.";
+    EmployeeNumberDuplicates = "employee-number-duplicates", "healthmov_user_management",
+        "`createOrUpdateEmployee` with an employee number already used in the company creates another employee.";
+    TotalCountCountsPage = "total-count-counts-page", "healthmov_user_management",
+        "`totalCount` counts the page's edges instead of the whole list.";
+    OtherClientsVisible = "other-clients-visible", "healthmov_user_management",
+        "A client sees and changes the companies of every client.";
+    OffboardedCountedOnboarded = "offboarded-counted-onboarded", "healthmov_user_management",
+        "`nbDependentsOnboarded` counts dependents whose offboarding date has passed.";
+    UnreportedQuotaNotEnforced = "unreported-quota-not-enforced", "healthmov_user_management",
+        "A quota that is reported nowhere is not enforced: requests past it are served.";
+    ForeignDepartmentAccepted = "foreign-department-accepted", "healthmov_user_management",
+        "`createOrUpdateEmployee` accepts a department of another company.";
 }
 
 impl fmt::Display for Fault {

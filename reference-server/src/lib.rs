@@ -12,6 +12,7 @@ pub mod fixtures;
 pub mod graphiql;
 pub mod graphql;
 pub mod greenhouse;
+pub mod healthmov;
 pub mod options;
 pub mod pipeline;
 pub mod rate_limit;
@@ -102,5 +103,11 @@ fn graphql_apis(options: &Options) -> Vec<Arc<dyn GraphqlApi>> {
     vec![
         Arc::new(greenhouse::GreenhouseApi::new(seed, faults.clone(), limits)),
         Arc::new(workable::WorkableApi::new(seed, faults.clone(), limits)),
+        Arc::new(healthmov::HealthmovApi::new(
+            seed,
+            faults.clone(),
+            limits,
+            options.config.healthmov.clone(),
+        )),
     ]
 }

@@ -16,8 +16,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Serves the HR APIs as their documents describe: auth, errors, pagination, rate limits, complexity and role rules.
 ///
-/// Paths: /greenhouse/graphql (Greenhouse Onboarding), /workable/spi/v3/... and /workable/graphql (Workable members);
-/// / lists them. Logs go to stderr (RUST_LOG=debug for more).
+/// Paths: /greenhouse/graphql (Greenhouse Onboarding), /healthmov/graphql (Healthmov User Management),
+/// /workable/spi/v3/... and /workable/graphql (Workable members); / lists them. Logs go to stderr (RUST_LOG=debug for more).
 #[derive(Debug, Parser)]
 #[command(version)]
 struct Args {
@@ -27,7 +27,8 @@ struct Args {
     /// Seed of the deterministic fixtures: the same seed serves the same data.
     #[arg(long, default_value_t = 0)]
     seed: u64,
-    /// A TOML file of settings (body size, document limits, timeouts, connections, CORS, rate-limit overrides).
+    /// A TOML file of settings (body size, document limits, timeouts, connections, CORS, rate-limit overrides,
+    /// Healthmov token lifetimes).
     #[arg(long)]
     config: Option<PathBuf>,
     /// Print every setting with its value (the defaults, or those of --config) and a one-line comment, as a TOML
@@ -125,10 +126,12 @@ async fn serve(listen: SocketAddr, options: Options) -> anyhow::Result<()> {
             "  {:<24} {:<16} {}",
             credential.api, credential.name, credential.description
         );
-        println!(
-            "  {:<24} {:<16} Authorization: {}",
-            "", "", credential.authorization
-        );
+        if credential.login.is_none() {
+            println!(
+                "  {:<24} {:<16} Authorization: {}",
+                "", "", credential.authorization
+            );
+        }
     }
     reference_server::serve(listener, &options, shutdown()).await?;
     tracing::info!("shut down");

@@ -32,6 +32,10 @@ pub struct Options {
 /// api = "greenhouse_onboarding"
 /// limit = 5
 /// window_seconds = 2
+///
+/// [healthmov]
+/// access_token_seconds = 10800
+/// refresh_token_seconds = 604800
 /// ```
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, default)]
@@ -47,6 +51,8 @@ pub struct ServerConfig {
     pub http: HttpConfig,
     /// Quota overrides, so tests can use a small limit and a short window.
     pub rate_limits: Vec<RateLimitOverride>,
+    /// Healthmov's token lifetimes (seconds, so tests can reach expiry), refresh policy and signing secret.
+    pub healthmov: crate::healthmov::SessionConfig,
 }
 
 impl Default for ServerConfig {
@@ -57,6 +63,7 @@ impl Default for ServerConfig {
             limits: Limits::default(),
             http: HttpConfig::default(),
             rate_limits: Vec::new(),
+            healthmov: crate::healthmov::SessionConfig::default(),
         }
     }
 }
@@ -135,6 +142,7 @@ impl ServerConfig {
         );
         let l = &self.limits;
         let h = &self.http;
+        let s = &self.healthmov;
         for (section, key, value, comment) in [
             (
                 "",
@@ -231,6 +239,30 @@ impl ServerConfig {
                 "cors_allowed_origins",
                 value(&h.cors_allowed_origins),
                 "Origins browsers may call from, or [\"*\"]; empty: loopback pages only (http://localhost:PORT and the like).",
+            ),
+            (
+                "healthmov",
+                "access_token_seconds",
+                value(&s.access_token_seconds),
+                "How long a Healthmov access token lives (the public page says \"a few hours\").",
+            ),
+            (
+                "healthmov",
+                "refresh_token_seconds",
+                value(&s.refresh_token_seconds),
+                "How long a Healthmov refresh token lives.",
+            ),
+            (
+                "healthmov",
+                "revoke_access_on_refresh",
+                value(&s.revoke_access_on_refresh),
+                "Whether refreshToken also revokes the access tokens issued before it (otherwise they live until they expire).",
+            ),
+            (
+                "healthmov",
+                "jwt_secret",
+                value(&s.jwt_secret),
+                "The HS256 secret Healthmov tokens are signed with; unset: random for each process.",
             ),
         ] {
             if !section.is_empty() && !out.contains(&format!("[{section}]\n")) {

@@ -12,7 +12,7 @@ use runtime::ErrorCode;
 use runtime::apollo_compiler;
 use runtime::engine::Prepared;
 use runtime::response::{JsonMap, JsonValue, Location, PathSegment, Response, ResponseError};
-use runtime::rules::ApiRules;
+use runtime::rules::{ApiRules, RateLimitReport};
 use tokio_util::task::LocalPoolHandle;
 
 use crate::api::{
@@ -156,10 +156,12 @@ pub async fn admit(
         return Err(Rejection::MutationOverGet);
     }
     let fields = selected_fields(&prepared.document, &operation);
-    // Only an operation that selects fields, all of them `@public`, needs no credentials: one that selects nothing
-    // but `__typename` or introspection is not public.
-    let public = !fields.is_empty()
-        && fields.iter().all(|f| {
+    // Only an operation that selects root fields, all of them `@public`, needs no credentials (what a public field
+    // returns is public with it: a login's payload); one that selects nothing but `__typename` or introspection is
+    // not public.
+    let roots: Vec<&SelectedField> = fields.iter().filter(|f| f.path.len() == 1).collect();
+    let public = !roots.is_empty()
+        && roots.iter().all(|f| {
             rules
                 .field(&f.type_name, &f.field_name)
                 .is_some_and(|r| r.public)
@@ -203,21 +205,28 @@ pub async fn admit(
             window,
             chrono::Utc::now(),
         ) {
-            Decision::Refused(info) if !shared.faults().is_active(Fault::RateLimitNotEnforced) => {
+            // FAULT(unreported-quota-not-enforced): a quota reported nowhere is never felt either.
+            Decision::Refused(info) if !quota_lifted(shared, rules, &principal) => {
                 // FAULT(throttled-write-applied): a refused mutation still executes (its answer is the refusal).
                 let applied_anyway = operation.operation_type == OperationType::Mutation
                     && shared.faults().is_active(Fault::ThrottledWriteApplied);
                 let mut error = ResponseError::new(ErrorCode::RateLimited, "Rate limit reached.");
-                error
-                    .extensions
-                    .insert("limit", JsonValue::from(info.limit));
-                error
-                    .extensions
-                    .insert("remaining", JsonValue::from(info.remaining));
-                let reset_at = info.reset_at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
-                error
-                    .extensions
-                    .insert("resetAt", JsonValue::from(reset_at));
+                // An API that reports its quota nowhere (Healthmov) does not report it in the refusal either.
+                let reported = rules
+                    .rate_limit_for(principal.token_kind.as_deref())
+                    .is_some_and(|r| r.reported_by != RateLimitReport::None);
+                if reported {
+                    error
+                        .extensions
+                        .insert("limit", JsonValue::from(info.limit));
+                    error
+                        .extensions
+                        .insert("remaining", JsonValue::from(info.remaining));
+                    let reset_at = info.reset_at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+                    error
+                        .extensions
+                        .insert("resetAt", JsonValue::from(reset_at));
+                }
                 let refusal = Outcome {
                     response: Response::request_error(error),
                     rate_limit: Some(info),
@@ -384,6 +393,17 @@ pub async fn execute(api: &Arc<dyn GraphqlApi>, shared: &Shared, admitted: Admit
         rate_limit,
         operation,
     })
+}
+
+/// Whether a fault lifts the caller's quota (`rate-limit-not-enforced`, or `unreported-quota-not-enforced` for a
+/// quota reported nowhere).
+fn quota_lifted(shared: &Shared, rules: &ApiRules, principal: &Principal) -> bool {
+    let faults = shared.faults();
+    faults.is_active(Fault::RateLimitNotEnforced)
+        || (faults.is_active(Fault::UnreportedQuotaNotEnforced)
+            && rules
+                .rate_limit_for(principal.token_kind.as_deref())
+                .is_some_and(|r| r.reported_by == RateLimitReport::None))
 }
 
 fn refuse(code: ErrorCode, message: impl Into<String>) -> Response {

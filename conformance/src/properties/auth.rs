@@ -243,14 +243,7 @@ fn run_a1(cx: &Context<'_>) -> Check {
     check(cx, strategy, |case, ((field, operation), variants)| {
         for bad in variants {
             let header = header_for(&bad, auth.scheme, cx.target.primary());
-            let credential = header.map(|h| Credential {
-                name: "wrong".to_owned(),
-                authorization: h,
-                roles: Vec::new(),
-                scopes: Vec::new(),
-                token_kind: None,
-                account: None,
-            });
+            let credential = header.map(|h| Credential::header("wrong", h));
             let reply = case.graphql(credential.as_ref(), &operation, None)?;
             refused(case, &reply, &field, &format!("{bad:?} credentials"))?;
             if let Some(code) = authentication_code(cx.rules) {
@@ -494,14 +487,7 @@ fn run_a1_rest(cx: &Context<'_>, scheme: AuthScheme) -> Check {
     check(cx, strategy, |case, ((what, call), variants)| {
         for bad in variants {
             let header = header_for(&bad, scheme, cx.target.primary());
-            let credential = header.map(|h| Credential {
-                name: "wrong".to_owned(),
-                authorization: h,
-                roles: Vec::new(),
-                scopes: Vec::new(),
-                token_kind: None,
-                account: None,
-            });
+            let credential = header.map(|h| Credential::header("wrong", h));
             let response =
                 case.send_retrying(|| call.request(&cx.target.url, credential.as_ref()))?;
             rest_refused(

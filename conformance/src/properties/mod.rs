@@ -11,7 +11,9 @@ pub mod complexity;
 pub mod errors;
 pub mod examples;
 pub mod greenhouse;
+pub mod healthmov;
 pub mod pagination;
+pub mod quota_felt;
 pub mod rate_limit;
 pub mod rest_errors;
 pub mod schema_diff;
@@ -91,6 +93,7 @@ pub fn for_api(rules: &ApiRules) -> Vec<&'static Property> {
         &rate_limit::R4,
         &rate_limit::R5,
         &rate_limit::R6,
+        &quota_felt::R7,
     ];
     if graphql {
         list.extend([
@@ -133,6 +136,9 @@ pub fn for_api(rules: &ApiRules) -> Vec<&'static Property> {
             &workable::accounts::A5,
             &workable::concurrent::M2,
         ]),
+        "healthmov_user_management" => {
+            list.extend([&healthmov::session::H1, &healthmov::model::H2])
+        }
         _ => {}
     }
     // By family, then in a stable order within it (ids sort as written: A1 < A2 < A3 ..., P9 < P10 by number).

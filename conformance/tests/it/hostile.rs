@@ -113,21 +113,15 @@ fn hostile_targets_are_findings_never_panics() {
         .enable_all()
         .build()
         .expect("runtime");
-    let greenhouse = vec![Credential {
-        name: "api_key".to_owned(),
-        authorization: "Basic ZGVtby1hY2Nlc3Mta2V5OmRlbW8tc2VjcmV0LWtleQ==".to_owned(),
-        roles: Vec::new(),
-        scopes: Vec::new(),
-        token_kind: None,
-        account: None,
-    }];
+    let greenhouse = vec![Credential::header(
+        "api_key",
+        "Basic ZGVtby1hY2Nlc3Mta2V5OmRlbW8tc2VjcmV0LWtleQ==".to_owned(),
+    )];
     let token = |name: &str, account: &str, scopes: &[&str], kind: &str| Credential {
-        name: name.to_owned(),
-        authorization: format!("Bearer wk_{name}"),
-        roles: Vec::new(),
         scopes: scopes.iter().map(|s| (*s).to_owned()).collect(),
         token_kind: Some(kind.to_owned()),
         account: Some(account.to_owned()),
+        ..Credential::header(name, format!("Bearer wk_{name}"))
     };
     let workable = vec![
         token("acme_account", "acme", &["r_jobs", "w_members"], "account"),

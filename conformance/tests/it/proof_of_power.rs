@@ -11,7 +11,7 @@ use conformance::property::Settings;
 use conformance::runner::{Mode, RunConfig};
 use conformance::{RunSummary, Verdict};
 use reference_server::Fault;
-use runtime::rules::ApiRules;
+use runtime::rules::{ApiRules, RateLimitReport};
 
 /// The property each fault must break (others may fail too).
 const EXPECTED: &[(&str, &str)] = &[
@@ -54,6 +54,15 @@ const EXPECTED: &[(&str, &str)] = &[
     ("mutation-over-get-executed", "T1"),
     // Caught by the check of every response's data against the SDL, here in the documented example that reads it.
     ("start-date-misformatted", "X1"),
+    ("logout-does-not-revoke", "H1"),
+    ("expired-token-accepted", "H1"),
+    ("refresh-token-reusable", "H1"),
+    ("employee-number-duplicates", "H2"),
+    ("total-count-counts-page", "P1"),
+    ("other-clients-visible", "H2"),
+    ("offboarded-counted-onboarded", "H2"),
+    ("foreign-department-accepted", "H2"),
+    ("unreported-quota-not-enforced", "R7"),
 ];
 
 /// Whether the rules table declares what a property checks, read here independently of the property: a property
@@ -62,6 +71,15 @@ fn declared(rules: &ApiRules, id: &str) -> bool {
     match id {
         "A2" => rules.fields.iter().any(|f| !f.roles.is_empty()),
         "A4" => rules.fields.iter().any(|f| !f.scopes.is_empty()),
+        "C1" | "C2" | "C3" => rules.complexity.is_some(),
+        "R1" | "R2" | "R3" | "R4" | "R5" | "R6" => rules
+            .rate_limits
+            .iter()
+            .any(|r| r.reported_by != RateLimitReport::None),
+        "R7" => rules
+            .rate_limits
+            .iter()
+            .any(|r| r.reported_by == RateLimitReport::None),
         _ => true,
     }
 }

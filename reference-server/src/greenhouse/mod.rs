@@ -53,6 +53,7 @@ pub fn credentials(_seed: u64) -> Vec<FixtureCredential> {
             scopes: Vec::new(),
             token_kind: None,
             account: None,
+            login: None,
         })
         .collect()
 }

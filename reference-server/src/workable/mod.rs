@@ -147,6 +147,7 @@ pub fn credentials(_seed: u64) -> Vec<FixtureCredential> {
             scopes: token.scopes,
             token_kind: Some(token.kind),
             account: Some(token.account),
+            login: None,
         })
         .collect()
 }

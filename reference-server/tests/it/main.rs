@@ -6,6 +6,7 @@ mod clients;
 mod examples;
 mod executor_equivalence;
 mod graphql_http;
+mod healthmov;
 mod interop;
 mod robustness;
 mod rules;

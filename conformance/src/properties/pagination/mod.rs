@@ -26,7 +26,7 @@ use relay::{PageArgs, Walk};
 pub static P1: Property = Property {
     id: "P1",
     name: "forward-walk",
-    statement: "A forward walk (first + after: endCursor) over any page size returns every node exactly once, in the order of a walk with the largest page, and ends with hasNextPage false.",
+    statement: "A forward walk (first + after: endCursor) over any page size returns every node exactly once, in the order of a walk with the largest page, and ends with hasNextPage false; where the connection has totalCount, every page's equals the number of nodes walked.",
     group: Group::Pagination,
     writes: false,
     max_cases: None,
@@ -227,6 +227,17 @@ fn run_p1(cx: &Context<'_>) -> Check {
             return Err(CaseError::fail(format!(
                 "a forward walk of `{}` with first: {size} returns node {dup} more than once",
                 connection.field
+            )));
+        }
+        if let Some(total) = walk
+            .total_counts
+            .iter()
+            .find(|t| **t != walk.keys.len() as i64)
+        {
+            return Err(CaseError::fail(format!(
+                "a forward walk of `{}` with first: {size} found {} nodes, but a page's totalCount is {total}",
+                connection.field,
+                walk.keys.len()
             )));
         }
         same_sequence(

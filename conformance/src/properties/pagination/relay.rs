@@ -24,6 +24,8 @@ pub struct Page {
     pub has_previous: bool,
     pub start_cursor: Option<String>,
     pub end_cursor: Option<String>,
+    /// `totalCount`, where the connection type has it.
+    pub total_count: Option<i64>,
 }
 
 /// Every node of a connection in order, with its cursor, as a forward walk found them.
@@ -32,6 +34,8 @@ pub struct Walk {
     pub keys: Vec<Value>,
     pub cursors: Vec<String>,
     pub pages: usize,
+    /// The `totalCount` of each page, where the connection type has it.
+    pub total_counts: Vec<i64>,
 }
 
 /// The query text of one page request.
@@ -55,8 +59,13 @@ pub fn page_query(connection: &Connection, args: &PageArgs) -> String {
         format!("({})", list.join(", "))
     };
     let key = connection.key.as_deref().unwrap_or("__typename");
+    let total = if connection.total_count {
+        " totalCount"
+    } else {
+        ""
+    };
     format!(
-        "{{ page: {}{args} {{ edges {{ cursor node {{ {key} }} }} pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor }} }} }}",
+        "{{ page: {}{args} {{ edges {{ cursor node {{ {key} }} }} pageInfo {{ hasNextPage hasPreviousPage startCursor endCursor }}{total} }} }}",
         connection.field
     )
 }
@@ -143,6 +152,11 @@ fn parse_page(connection: &Connection, page: &Value) -> Result<Page, CaseError> 
         has_previous: flag("hasPreviousPage")?,
         start_cursor: cursor("startCursor")?,
         end_cursor: cursor("endCursor")?,
+        total_count: match page.get("totalCount") {
+            _ if !connection.total_count => None,
+            Some(Value::Number(n)) => n.as_i64(),
+            _ => return Err(malformed("`totalCount` is not an Int")),
+        },
     })
 }
 
@@ -158,6 +172,7 @@ pub fn walk_forward(
         keys: Vec::new(),
         cursors: Vec::new(),
         pages: 0,
+        total_counts: Vec::new(),
     };
     let mut after: Option<String> = None;
     loop {
@@ -170,6 +185,7 @@ pub fn walk_forward(
         walk.pages += 1;
         walk.keys.extend(page.keys.iter().cloned());
         walk.cursors.extend(page.cursors.iter().cloned());
+        walk.total_counts.extend(page.total_count);
         if !page.has_next {
             return Ok(walk);
         }
@@ -244,6 +260,7 @@ pub fn walk_backward(
         keys: Vec::new(),
         cursors: Vec::new(),
         pages: pages.len(),
+        total_counts: Vec::new(),
     };
     for page in pages.into_iter().rev() {
         walk.keys.extend(page.keys);
