@@ -30,6 +30,8 @@ impl Secrets {
     pub fn of<'c>(credentials: impl IntoIterator<Item = &'c Credential>) -> Self {
         let mut words = Vec::new();
         for c in credentials {
+            // A password the harness logs in with (Healthmov) travels in request bodies.
+            words.extend(c.password.clone());
             let value = c.authorization.trim();
             words.push(value.to_owned());
             if let Some((_, token)) = value.split_once(' ') {
@@ -158,5 +160,19 @@ mod tests {
         )];
         mask_headers(&secrets, &mut headers);
         assert_eq!(headers[0].1, "Bearer unkn…[masked]");
+    }
+
+    #[test]
+    fn login_passwords_are_masked_in_bodies() {
+        let login = Credential {
+            username: Some("acme-hr".into()),
+            password: Some("acme-password".into()),
+            ..credential("")
+        };
+        let secrets = Secrets::of(&[login]);
+        let masked = secrets.mask(
+            r#"{"query":"mutation { login(username: \"acme-hr\", password: \"acme-password\") }"}"#,
+        );
+        assert!(!masked.contains("acme-password"), "{masked}");
     }
 }
