@@ -19,6 +19,7 @@ mod emit;
 mod model;
 mod names;
 mod rules;
+mod schema;
 
 use std::fmt;
 use std::path::PathBuf;
@@ -46,7 +47,7 @@ pub fn compile(paths: &[impl AsRef<std::path::Path>]) -> Result<(), Error> {
 /// assert_eq!(rules.field("Query", "items").unwrap().pagination.unwrap().default_page_size, Some(10));
 /// ```
 pub fn read_rules(source: &Source) -> Result<runtime::rules::ApiRules, Error> {
-    model::read_rules(source)
+    schema::read_rules(source)
 }
 
 /// The name of a generated module: `@api(name:)` when the schema declares it, else the file stem in snake case.

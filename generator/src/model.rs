@@ -6,14 +6,15 @@ use std::path::Path;
 
 use apollo_compiler::ast::{self, DirectiveList, Type};
 use apollo_compiler::schema::ExtendedType;
-use apollo_compiler::validation::{DiagnosticList, Valid};
+use apollo_compiler::validation::Valid;
 use apollo_compiler::{Node, Schema};
 use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use crate::config::{Config, DEFAULT_SCALARS, Source};
 use crate::names::{Namespace, camel, snake};
-use crate::{Error, Problem, RULE_VOCABULARY};
+use crate::schema::{VOCABULARY_PATH, Vocabulary, parse, public_sdl, vocabulary};
+use crate::{Error, Problem};
 
 /// Top-level names the generated module always defines; GraphQL types that want them get a trailing `_`.
 pub(crate) const RESERVED: &[&str] = &[
@@ -26,8 +27,6 @@ pub(crate) const RESERVED: &[&str] = &[
     "engine",
     "glue",
 ];
-
-const VOCABULARY_PATH: &str = "schemas/rules.graphql";
 
 /// Description and deprecation of a definition.
 #[derive(Debug, Default)]
@@ -794,184 +793,6 @@ fn doc(description: &Option<Node<str>>, directives: &DirectiveList) -> Doc {
     }
 }
 
-/// The rules table of one schema, every problem of its directives reported at once.
-pub(crate) fn read_rules(source: &Source) -> Result<runtime::rules::ApiRules, Error> {
-    let schema = parse(source)?;
-    let mut problems = Vec::new();
-    let rules = crate::rules::read(
-        &schema,
-        &source.path,
-        &file_module(&source.path),
-        &mut problems,
-    );
-    if problems.is_empty() {
-        Ok(rules)
-    } else {
-        problems.sort_by_key(|p| (p.line, p.column));
-        Err(Error::Schema { problems })
-    }
-}
-
-/// Parses and validates a schema, adding the rule vocabulary unless the file declares it; every diagnostic becomes
-/// a [`Problem`].
-pub(crate) fn parse(source: &Source) -> Result<Valid<Schema>, Error> {
-    // Parsed once; a file with syntax errors is parsed again by the builder, which reports them.
-    let parsed = ast::Document::parse(&source.text, &source.path).ok();
-    let declares_vocabulary = parsed.as_ref().is_some_and(|doc| {
-        doc.definitions
-            .iter()
-            .any(|d| matches!(d, ast::Definition::DirectiveDefinition(def) if def.name == "api"))
-    });
-    let mut builder = Schema::builder();
-    if !declares_vocabulary {
-        builder = builder.add_ast(&vocabulary().document);
-    }
-    builder = match &parsed {
-        Some(document) => builder.add_ast(document),
-        None => builder.parse(&source.text, &source.path),
-    };
-    let schema = match builder.build() {
-        Ok(schema) => schema,
-        Err(with_errors) => {
-            // Report what validation finds in the rest of the schema too, so that one run shows every problem.
-            let mut found = problems(&with_errors.errors);
-            if let Err(more) = with_errors.partial.validate() {
-                for problem in problems(&more.errors) {
-                    if !found.contains(&problem) {
-                        found.push(problem);
-                    }
-                }
-            }
-            found.sort_by_key(|p| (p.line, p.column));
-            return Err(Error::Schema { problems: found });
-        }
-    };
-    match schema.validate() {
-        Ok(schema) => Ok(schema),
-        Err(with_errors) => {
-            let mut found = problems(&with_errors.errors);
-            found.sort_by_key(|p| (p.line, p.column));
-            Err(Error::Schema { problems: found })
-        }
-    }
-}
-
-fn problems(diagnostics: &DiagnosticList) -> Vec<Problem> {
-    diagnostics
-        .iter()
-        .map(|diagnostic| {
-            let location = apollo_compiler::diagnostic::ToCliReport::location(diagnostic.error);
-            let file = location
-                .and_then(|span| diagnostic.sources.get(&span.file_id()))
-                .map_or_else(Default::default, |file| file.path().to_owned());
-            let start = diagnostic.line_column_range().map(|range| range.start);
-            Problem {
-                file,
-                line: start.as_ref().map_or(0, |s| s.line),
-                column: start.as_ref().map_or(0, |s| s.column),
-                message: diagnostic.error.to_string(),
-            }
-        })
-        .collect()
-}
-
-/// The names the rule vocabulary defines: left out of generated types and of the public SDL.
-pub(crate) struct Vocabulary {
-    pub directives: BTreeSet<String>,
-    pub types: BTreeSet<String>,
-    /// The vocabulary parsed, added to every schema that does not declare it.
-    document: ast::Document,
-}
-
-/// The rule vocabulary, parsed once per process.
-pub(crate) fn vocabulary() -> &'static Vocabulary {
-    static VOCABULARY: std::sync::OnceLock<Vocabulary> = std::sync::OnceLock::new();
-    VOCABULARY.get_or_init(|| {
-        let document = ast::Document::parse(RULE_VOCABULARY, VOCABULARY_PATH)
-            .expect("the rule vocabulary parses");
-        let mut directives = BTreeSet::new();
-        let mut types = BTreeSet::new();
-        for definition in &document.definitions {
-            if let ast::Definition::DirectiveDefinition(def) = definition {
-                directives.insert(def.name.to_string());
-            } else if let Some(name) = definition.name() {
-                types.insert(name.to_string());
-            }
-        }
-        Vocabulary {
-            directives,
-            types,
-            document,
-        }
-    })
-}
-
-/// The schema as its clients see it: vocabulary types and directive definitions removed, applied rule directives
-/// stripped, printed by apollo-compiler.
-fn public_sdl(schema: &Valid<Schema>, vocabulary: &Vocabulary) -> String {
-    let mut public = schema.clone().into_inner();
-    let is_rule = |name: &str| vocabulary.directives.contains(name);
-    public
-        .directive_definitions
-        .retain(|name, _| !is_rule(name));
-    public
-        .types
-        .retain(|name, _| !vocabulary.types.contains(name.as_str()));
-    public
-        .schema_definition
-        .make_mut()
-        .directives
-        .retain(|d| !is_rule(&d.name));
-    for ty in public.types.values_mut() {
-        strip(ty, &is_rule);
-    }
-    public.to_string()
-}
-
-fn strip(ty: &mut ExtendedType, is_rule: &impl Fn(&str) -> bool) {
-    let keep = |directives: &mut DirectiveList| directives.retain(|d| !is_rule(&d.name));
-    fn fields<'a>(
-        fields: impl Iterator<Item = &'a mut Node<ast::FieldDefinition>>,
-        keep: &impl Fn(&mut DirectiveList),
-    ) {
-        for field in fields {
-            let field = field.make_mut();
-            keep(&mut field.directives);
-            for arg in &mut field.arguments {
-                keep(&mut arg.make_mut().directives);
-            }
-        }
-    }
-    match ty {
-        ExtendedType::Scalar(def) => keep(&mut def.make_mut().directives),
-        ExtendedType::Object(def) => {
-            let def = def.make_mut();
-            keep(&mut def.directives);
-            fields(def.fields.values_mut(), &keep);
-        }
-        ExtendedType::Interface(def) => {
-            let def = def.make_mut();
-            keep(&mut def.directives);
-            fields(def.fields.values_mut(), &keep);
-        }
-        ExtendedType::Union(def) => keep(&mut def.make_mut().directives),
-        ExtendedType::Enum(def) => {
-            let def = def.make_mut();
-            keep(&mut def.directives);
-            for value in def.values.values_mut() {
-                keep(&mut value.make_mut().directives);
-            }
-        }
-        ExtendedType::InputObject(def) => {
-            let def = def.make_mut();
-            keep(&mut def.directives);
-            for field in def.fields.values_mut() {
-                keep(&mut field.make_mut().directives);
-            }
-        }
-    }
-}
-
 /// Input fields that must be boxed: a non-list field of input type `U` in `T` where `U` leads back to `T`.
 fn recursive_input_fields(schema: &Schema) -> BTreeSet<(String, String)> {
     let mut edges: BTreeMap<&str, Vec<(&str, &str)>> = BTreeMap::new();
@@ -1057,7 +878,7 @@ pub(crate) fn path_text(tokens: &TokenStream) -> String {
     tokens.to_string().replace(' ', "")
 }
 
-fn file_module(path: &Path) -> String {
+pub(crate) fn file_module(path: &Path) -> String {
     snake(
         &path
             .file_stem()

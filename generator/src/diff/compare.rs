@@ -59,7 +59,7 @@ pub fn diff(old: &Source, new: &Source, options: &Options) -> Result<Report, Err
             return Err(Error::Schema { problems });
         }
     };
-    let vocabulary = crate::model::vocabulary();
+    let vocabulary = crate::schema::vocabulary();
     let mut changes = types::changes(&old_schema, &new_schema, vocabulary);
     let mut rule_changes = rules::changes(
         (&old_schema, &old_rules),
@@ -123,8 +123,8 @@ fn read(source: &Source) -> Result<(Valid<Schema>, ApiRules), Vec<Problem>> {
             message: other.to_string(),
         }],
     };
-    let schema = crate::model::parse(source).map_err(as_problems)?;
-    let rules = crate::model::read_rules(source).map_err(as_problems)?;
+    let schema = crate::schema::parse(source).map_err(as_problems)?;
+    let rules = crate::schema::read_rules(source).map_err(as_problems)?;
     Ok((schema, rules))
 }
 

@@ -15,7 +15,7 @@ use apollo_compiler::ast::DirectiveList;
 use apollo_compiler::schema::ExtendedType;
 
 use super::change::{Change, Criticality, Found};
-use crate::model::Vocabulary;
+use crate::schema::Vocabulary;
 use runtime::rules::{ApiRules as Rules, FieldRules, Text};
 
 use Criticality::Dangerous;

@@ -8,7 +8,7 @@ use apollo_compiler::schema::ExtendedType;
 use apollo_compiler::{Name, Node, Schema};
 
 use super::change::{Change, Criticality, Found};
-use crate::model::Vocabulary;
+use crate::schema::Vocabulary;
 
 mod directives;
 mod fields;
