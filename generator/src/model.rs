@@ -13,7 +13,7 @@ use quote::quote;
 
 use crate::config::{Config, DEFAULT_SCALARS, Source};
 use crate::names::{Namespace, camel, snake};
-use crate::schema::{VOCABULARY_PATH, Vocabulary, parse, public_sdl, vocabulary};
+use crate::schema::{Contract, VOCABULARY_PATH, Vocabulary, parse, vocabulary};
 use crate::{Error, Problem};
 
 /// Top-level names the generated module always defines; GraphQL types that want them get a trailing `_`.
@@ -141,11 +141,8 @@ enum Kind {
 
 #[derive(Debug)]
 pub(crate) struct Model {
-    pub module: String,
-    /// The schema's file name, for the header and for messages.
-    pub source_name: String,
-    /// The SDL the API shows its clients: no rule directives, no vocabulary types.
-    pub public_sdl: String,
+    /// The module name, the public SDL and the rules table.
+    pub contract: Contract,
     pub runtime: TokenStream,
     /// `Config::required_resolvers`: resolver methods without default bodies.
     pub required_resolvers: bool,
@@ -157,38 +154,23 @@ pub(crate) struct Model {
     pub objects: Vec<Object>,
     pub abstracts: Vec<Abstract>,
     pub inputs: Vec<Input>,
-    pub rules: runtime::rules::ApiRules,
     kinds: HashMap<String, Kind>,
 }
 
 impl Model {
     pub(crate) fn build(config: &Config, source: &Source) -> Result<Model, Error> {
         let schema = parse(source)?;
-        let vocabulary = vocabulary();
-        let runtime: TokenStream = syn::parse_str::<syn::Path>(&config.runtime_path)
-            .map(|p| quote!(#p))
-            .map_err(|e| Error::Config(format!("runtime path `{}`: {e}", config.runtime_path)))?;
+        let runtime = config.runtime_tokens()?;
         let mut problems = Vec::new();
-        let rules = crate::rules::read(
-            &schema,
-            &source.path,
-            &file_module(&source.path),
-            &mut problems,
-        );
-        let module = rules.name.to_string();
+        let contract = Contract::read(&schema, source, &mut problems);
         let mut builder = Builder {
             config,
             schema: &schema,
-            runtime: runtime.clone(),
+            runtime,
             problems,
             path: &source.path,
         };
-        let mut model = builder.model(module, vocabulary, rules)?;
-        model.public_sdl = public_sdl(&schema, vocabulary);
-        model.source_name = source.path.file_name().map_or_else(
-            || source.path.display().to_string(),
-            |name| name.to_string_lossy().into_owned(),
-        );
+        let model = builder.model(contract, vocabulary())?;
         if !builder.problems.is_empty() {
             let mut problems = builder.problems;
             problems.sort_by_key(|p| (p.line, p.column));
@@ -348,12 +330,7 @@ struct Builder<'a> {
 }
 
 impl Builder<'_> {
-    fn model(
-        &mut self,
-        module: String,
-        vocabulary: &Vocabulary,
-        rules: runtime::rules::ApiRules,
-    ) -> Result<Model, Error> {
+    fn model(&mut self, contract: Contract, vocabulary: &Vocabulary) -> Result<Model, Error> {
         let schema = self.schema;
         let mut top = Namespace::with_reserved(RESERVED);
         let mut kinds = HashMap::new();
@@ -420,9 +397,7 @@ impl Builder<'_> {
             .as_ref()
             .map(|n| n.to_string());
         let mut model = Model {
-            module,
-            source_name: String::new(),
-            public_sdl: String::new(),
+            contract,
             runtime: self.runtime.clone(),
             required_resolvers: self.config.required_resolvers,
             query: query.clone(),
@@ -432,7 +407,6 @@ impl Builder<'_> {
             objects: Vec::new(),
             abstracts: Vec::new(),
             inputs: Vec::new(),
-            rules,
             kinds,
         };
         let boxed = recursive_input_fields(schema);

@@ -14,18 +14,67 @@ use crate::{Error, Problem, RULE_VOCABULARY};
 
 pub(crate) const VOCABULARY_PATH: &str = "schemas/rules.graphql";
 
+/// What a schema promises its clients, without any Rust type: the contract that a crate checking or describing the
+/// API needs (`Config::contract_only`), and the part of every generated module that does not depend on `Config`.
+#[derive(Debug)]
+pub(crate) struct Contract {
+    /// The module name: `@api(name:)`, else the file stem in snake case.
+    pub module: String,
+    /// The schema's file name, for the header and for messages.
+    pub source_name: String,
+    /// The SDL the API shows its clients: no rule directives, no vocabulary types.
+    pub public_sdl: String,
+    pub rules: runtime::rules::ApiRules,
+}
+
+impl Contract {
+    /// The contract of a parsed schema; the problems of its rule directives are added to `problems`.
+    pub(crate) fn read(
+        schema: &Valid<Schema>,
+        source: &Source,
+        problems: &mut Vec<Problem>,
+    ) -> Self {
+        let rules = read_rules_of(schema, source, problems);
+        Contract {
+            module: rules.name.to_string(),
+            source_name: source.path.file_name().map_or_else(
+                || source.path.display().to_string(),
+                |name| name.to_string_lossy().into_owned(),
+            ),
+            public_sdl: public_sdl(schema, vocabulary()),
+            rules,
+        }
+    }
+}
+
+/// The contract of one schema, every problem of its directives reported at once.
+pub(crate) fn read_contract(source: &Source) -> Result<Contract, Error> {
+    let schema = parse(source)?;
+    let mut problems = Vec::new();
+    let contract = Contract::read(&schema, source, &mut problems);
+    checked(contract, problems)
+}
+
 /// The rules table of one schema, every problem of its directives reported at once.
 pub(crate) fn read_rules(source: &Source) -> Result<runtime::rules::ApiRules, Error> {
     let schema = parse(source)?;
     let mut problems = Vec::new();
-    let rules = crate::rules::read(
-        &schema,
-        &source.path,
-        &file_module(&source.path),
-        &mut problems,
-    );
+    let rules = read_rules_of(&schema, source, &mut problems);
+    checked(rules, problems)
+}
+
+fn read_rules_of(
+    schema: &Valid<Schema>,
+    source: &Source,
+    problems: &mut Vec<Problem>,
+) -> runtime::rules::ApiRules {
+    crate::rules::read(schema, &source.path, &file_module(&source.path), problems)
+}
+
+/// `value` when nothing was found wrong, else every problem in the order of the file.
+fn checked<T>(value: T, mut problems: Vec<Problem>) -> Result<T, Error> {
     if problems.is_empty() {
-        Ok(rules)
+        Ok(value)
     } else {
         problems.sort_by_key(|p| (p.line, p.column));
         Err(Error::Schema { problems })
