@@ -91,6 +91,9 @@ pub(crate) fn parse(source: &Source) -> Result<Valid<Schema>, Error> {
             .iter()
             .any(|d| matches!(d, ast::Definition::DirectiveDefinition(def) if def.name == "api"))
     });
+    if declares_vocabulary && let Some(document) = &parsed {
+        vocabulary_alone(source, document)?;
+    }
     let mut builder = Schema::builder();
     if !declares_vocabulary {
         builder = builder.add_ast(&vocabulary().document);
@@ -123,6 +126,36 @@ pub(crate) fn parse(source: &Source) -> Result<Valid<Schema>, Error> {
             Err(Error::Schema { problems: found })
         }
     }
+}
+
+/// A file that declares the rule vocabulary and no query type is the vocabulary itself (`rules.graphql`), given as a
+/// schema: said so at its `@api` definition, rather than as the schema without a query type it would be.
+fn vocabulary_alone(source: &Source, document: &ast::Document) -> Result<(), Error> {
+    let mut api = None;
+    for definition in &document.definitions {
+        match definition {
+            ast::Definition::SchemaDefinition(_) => return Ok(()),
+            ast::Definition::ObjectTypeDefinition(def) if def.name == "Query" => return Ok(()),
+            ast::Definition::DirectiveDefinition(def) if def.name == "api" => api = Some(def),
+            _ => {}
+        }
+    }
+    let start = api
+        .and_then(|def| def.name.location())
+        .and_then(|span| span.line_column_range(&document.sources))
+        .map(|range| range.start);
+    Err(Error::Schema {
+        problems: vec![Problem {
+            file: source.path.clone(),
+            line: start.as_ref().map_or(0, |s| s.line),
+            column: start.as_ref().map_or(0, |s| s.column),
+            message: format!(
+                "this is the rule vocabulary ({VOCABULARY_PATH}), not a schema: the generator adds it to every \
+                 schema automatically, so leave `{}` out of the files to generate",
+                source.path.display()
+            ),
+        }],
+    })
 }
 
 fn problems(diagnostics: &DiagnosticList) -> Vec<Problem> {
