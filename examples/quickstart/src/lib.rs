@@ -116,14 +116,16 @@ pub struct App {
     pub engine: Engine,
 }
 
-impl App {
-    pub fn new() -> Self {
+impl Default for App {
+    fn default() -> Self {
         App {
             companies: Companies::default(),
             engine: healthmov_user_management::engine(Limits::default()),
         }
     }
+}
 
+impl App {
     /// Runs one operation: a document that does not parse or validate is answered with its errors.
     pub async fn run(&self, query: &str, operation: Option<&str>, variables: &JsonMap) -> Response {
         match self.engine.prepare(query) {
@@ -139,12 +141,6 @@ impl App {
             }
             Err(errors) => Response { data: None, errors },
         }
-    }
-}
-
-impl Default for App {
-    fn default() -> Self {
-        Self::new()
     }
 }
 

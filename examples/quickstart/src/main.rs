@@ -18,7 +18,7 @@ const LIST: &str =
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let app = Arc::new(App::new());
+    let app = Arc::new(App::default());
     let mut args = std::env::args().skip(1);
     match (args.next().as_deref(), args.next()) {
         (None, _) => {

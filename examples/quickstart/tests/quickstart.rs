@@ -32,7 +32,7 @@ const PAGE: &str = "query($after: String) {
 
 #[test]
 fn the_mutation_creates_and_the_query_reads_back() {
-    let app = App::new();
+    let app = App::default();
     let created = run(&app, CREATE, json!({"name": "Acme", "country": "PRT"}));
     assert_eq!(
         created,
@@ -53,7 +53,7 @@ fn the_mutation_creates_and_the_query_reads_back() {
 
 #[test]
 fn the_query_pages_forward_by_cursor() {
-    let app = App::new();
+    let app = App::default();
     for n in 1..=7 {
         run(&app, CREATE, json!({"name": format!("Company {n}")}));
     }
@@ -91,7 +91,7 @@ fn the_query_pages_forward_by_cursor() {
 
 #[test]
 fn what_is_not_implemented_says_so_and_bad_documents_get_their_errors() {
-    let app = App::new();
+    let app = App::default();
     let response = run(
         &app,
         r#"{ searchCompany(externalId: "x") { id } }"#,
@@ -116,7 +116,7 @@ fn what_is_not_implemented_says_so_and_bad_documents_get_their_errors() {
 
 #[tokio::test]
 async fn the_router_answers_a_post_to_graphql() {
-    let router = quickstart::router(Arc::new(App::new()));
+    let router = quickstart::router(Arc::new(App::default()));
     let body = json!({"query": CREATE, "variables": {"name": "Acme"}});
     let request = Request::post("/graphql")
         .header("content-type", "application/json")
