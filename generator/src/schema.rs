@@ -9,7 +9,7 @@ use apollo_compiler::validation::{DiagnosticList, Valid};
 use apollo_compiler::{Node, Schema};
 
 use crate::config::Source;
-use crate::model::file_module;
+use crate::names::snake;
 use crate::{Error, Problem, RULE_VOCABULARY};
 
 pub(crate) const VOCABULARY_PATH: &str = "schemas/rules.graphql";
@@ -72,7 +72,7 @@ fn read_rules_of(
 }
 
 /// `value` when nothing was found wrong, else every problem in the order of the file.
-fn checked<T>(value: T, mut problems: Vec<Problem>) -> Result<T, Error> {
+pub(crate) fn checked<T>(value: T, mut problems: Vec<Problem>) -> Result<T, Error> {
     if problems.is_empty() {
         Ok(value)
     } else {
@@ -272,4 +272,14 @@ fn strip(ty: &mut ExtendedType, is_rule: &impl Fn(&str) -> bool) {
             }
         }
     }
+}
+
+/// The module name of a schema without `@api(name:)`: its file stem in snake case.
+pub(crate) fn file_module(path: &std::path::Path) -> String {
+    snake(
+        &path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    )
 }
