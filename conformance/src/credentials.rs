@@ -184,6 +184,7 @@ pub fn parse(text: &str, json: bool, path: &str) -> Result<Loaded, CredentialsEr
 }
 
 /// The reference server's fixture credentials for one API.
+#[cfg(feature = "embedded")]
 pub fn fixtures(api: &str, seed: u64) -> Vec<Credential> {
     reference_server::fixtures::credentials(seed)
         .into_iter()

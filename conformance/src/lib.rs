@@ -5,7 +5,9 @@
 //! # Modes
 //!
 //! - No `--target`: the reference server is started in-process on `127.0.0.1:0` with its fixture credentials (and
-//!   any `--fault`s), and every API it serves is checked (or only `--api NAME`). This is the README's main command.
+//!   any `--fault`s), and every API it serves is checked (or only `--api NAME`). This is the README's main command,
+//!   and the cargo feature `embedded` (default) that brings the server in; without it the harness depends on the
+//!   contract alone (`generated`: public SDL and rules table) and needs `--target`.
 //! - `--target URL --api NAME --credentials FILE`: one API of any implementation. `URL` is the GraphQL endpoint, or
 //!   for a REST API (Workable) the prefix of its `@rest` routes (`https://host/workable`).
 //!
@@ -49,6 +51,7 @@
 pub mod case;
 pub mod client;
 pub mod credentials;
+#[cfg(feature = "embedded")]
 pub mod embedded;
 pub mod event;
 pub mod graphql;

@@ -14,13 +14,14 @@ use conformance::event::Reporter;
 use conformance::property::Settings;
 use conformance::report::{ReportSpec, file_reporter, terminal::TerminalReporter};
 use conformance::runner::{Mode, RunConfig};
+#[cfg(feature = "embedded")]
 use reference_server::Fault;
 
 const AFTER_HELP: &str = "\
 MODES:
   conformance [--api NAME]
       Starts the reference server in-process on 127.0.0.1:0 with its fixture credentials and checks every API it
-      serves (or only NAME).
+      serves (or only NAME). Built with the default feature `embedded`; a build without it needs --target.
   conformance --target URL --api NAME --credentials FILE
       Checks one API of any implementation. URL is its GraphQL endpoint (e.g. https://host/graphql); for a REST API
       (workable_members) it is the prefix its routes hang below: with https://host/workable the harness calls
@@ -98,6 +99,7 @@ struct Args {
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     max_wait: u64,
     /// Start the embedded server with this named defect (repeatable; embedded mode only). See --list-faults.
+    #[cfg(feature = "embedded")]
     #[arg(long = "fault", value_name = "NAME", conflicts_with = "target")]
     faults: Vec<Fault>,
     /// Write a report: junit=PATH, json=PATH or html=PATH (repeatable).
@@ -125,6 +127,7 @@ struct Args {
     #[arg(long, value_name = "DIR")]
     regressions: Option<PathBuf>,
     /// Seed of the embedded server's fixtures.
+    #[cfg(feature = "embedded")]
     #[arg(long, value_name = "N", default_value_t = 0, conflicts_with = "target")]
     server_seed: u64,
     /// No progress bar.
@@ -134,6 +137,7 @@ struct Args {
     #[arg(long)]
     list: bool,
     /// List the embedded server's faults and exit.
+    #[cfg(feature = "embedded")]
     #[arg(long)]
     list_faults: bool,
 }
@@ -164,6 +168,7 @@ fn run(args: Args) -> anyhow::Result<u8> {
         }
         return Ok(0);
     }
+    #[cfg(feature = "embedded")]
     if args.list_faults {
         let mut out = std::io::stdout().lock();
         for f in Fault::ALL {
@@ -186,11 +191,16 @@ fn run(args: Args) -> anyhow::Result<u8> {
     let embedded = args.target.is_none();
     let mut strict = args.strict;
     let mode = match (&args.target, &args.api, &args.credentials) {
+        #[cfg(feature = "embedded")]
         (None, api, _) => Mode::Embedded {
             faults: args.faults.clone(),
             server_seed: args.server_seed,
             apis: api.iter().cloned().collect(),
         },
+        #[cfg(not(feature = "embedded"))]
+        (None, ..) => bail!(
+            "--target is required: this build has no embedded reference server (built without the `embedded` feature)"
+        ),
         (Some(url), Some(api), Some(path)) => {
             let loaded = conformance::credentials::load(path)?;
             strict |= loaded.run.strict;
@@ -268,7 +278,9 @@ fn rerun_arguments(args: &Args) -> String {
             "--credentials {}",
             shell_quote(&path.display().to_string())
         ));
-    } else {
+    }
+    #[cfg(feature = "embedded")]
+    if args.target.is_none() {
         if args.server_seed != 0 {
             words.push(format!("--server-seed {}", args.server_seed));
         }

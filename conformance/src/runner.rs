@@ -4,11 +4,13 @@
 use std::cell::RefCell;
 use std::time::{Duration, Instant};
 
+#[cfg(feature = "embedded")]
 use reference_server::Fault;
 use runtime::rules::{ApiRules, Transport};
 
 use crate::client::{Client, ClientError, ClientLimits, Request};
-use crate::credentials::{self, Credential};
+use crate::credentials::Credential;
+#[cfg(feature = "embedded")]
 use crate::embedded::{Embedded, EmbeddedError};
 use crate::event::{Event, Reporter};
 use crate::outcome::{PropertyResult, RunSummary, Verdict};
@@ -21,6 +23,7 @@ use crate::schema::{SchemaError, SchemaInfo};
 #[derive(Debug, Clone)]
 pub enum Mode {
     /// Start the reference server in-process (with these faults) and check every API it serves.
+    #[cfg(feature = "embedded")]
     Embedded {
         faults: Vec<Fault>,
         /// Seed of the server's fixtures.
@@ -62,6 +65,7 @@ pub enum RunError {
     UnknownApi { name: String, known: String },
     #[error("failed to start the async runtime")]
     Runtime(#[source] std::io::Error),
+    #[cfg(feature = "embedded")]
     #[error("failed to start the embedded reference server")]
     Embedded(#[source] EmbeddedError),
     #[error(transparent)]
@@ -126,8 +130,11 @@ pub fn run(
         .map_err(RunError::Runtime)?;
     let client = Client::new(runtime.handle().clone(), config.limits)?;
 
+    // Only the embedded server's APIs add notes.
+    #[cfg_attr(not(feature = "embedded"), allow(unused_mut))]
     let mut notes = Vec::new();
-    let (mut targets, embedded) = match &config.mode {
+    let (mut targets, embedded): (_, Option<Server>) = match &config.mode {
+        #[cfg(feature = "embedded")]
         Mode::Embedded {
             faults,
             server_seed,
@@ -339,6 +346,7 @@ pub fn run(
                 (property.run)(&cx)
             };
             let mut verdict = check.verdict;
+            #[cfg(feature = "embedded")]
             if let (
                 Verdict::Failed(failure),
                 Mode::Embedded {
@@ -380,6 +388,8 @@ pub fn run(
         stopped,
     };
     emit(&Event::RunFinished { summary: &summary });
+    // The embedded server stops before the runtime it runs on (no server without the `embedded` feature).
+    #[cfg_attr(not(feature = "embedded"), allow(clippy::drop_non_drop))]
     drop(embedded);
     runtime.shutdown_timeout(Duration::from_secs(2));
     for r in reporters.into_inner().iter_mut() {
@@ -388,7 +398,15 @@ pub fn run(
     Ok(summary)
 }
 
+/// The embedded server while a run lasts (there is none without the `embedded` feature).
+#[cfg(feature = "embedded")]
+type Server = Embedded;
+#[cfg(not(feature = "embedded"))]
+#[derive(Debug)]
+enum Server {}
+
 /// How to replay against the embedded server once the run has ended (its ports are gone): start the same server.
+#[cfg(feature = "embedded")]
 fn replay_note(faults: &[Fault], server_seed: u64) -> String {
     let faults: String = faults.iter().map(|f| format!(" --fault {f}")).collect();
     format!(
@@ -399,6 +417,7 @@ fn replay_note(faults: &[Fault], server_seed: u64) -> String {
 }
 
 /// The APIs the embedded server lists at `/`, each with its fixture credentials.
+#[cfg(feature = "embedded")]
 fn embedded_targets(
     client: &Client,
     embedded: &Embedded,
@@ -447,7 +466,7 @@ fn embedded_targets(
             url: format!("{}{path}", embedded.base_url),
             quota_url: Some(format!("{}{path}", embedded.quota_base_url)),
             quotas: crate::embedded::quota_overrides(&rules.name),
-            credentials: credentials::fixtures(&rules.name, seed),
+            credentials: crate::credentials::fixtures(&rules.name, seed),
             embedded: true,
         });
     }

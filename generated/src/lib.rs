@@ -1,7 +1,7 @@
-//! Rust types, resolver traits, execution glue and rules tables for the four HR APIs, generated from `schemas/` by
-//! `build.rs`. Each module holds, for one API: a struct per object type, an enum per enum, input objects with
-//! three-state nullable fields, a resolver trait per root and object type, `execute` and `engine`, the SDL
-//! (`SDL`, `PUBLIC_SDL`) and the rules table (`RULES`).
+//! The contract of the four HR APIs, generated from `schemas/` by `build.rs`: for each API, the SDL its clients see
+//! (`PUBLIC_SDL`) and its rules table (`RULES`), which is all a harness needs to check an implementation. No Rust
+//! types: a crate that implements an API generates its own module (`generator::compile` in its `build.rs`), with
+//! its own bindings, so each API's typed module is generated once, where it is used.
 
 pub mod greenhouse_onboarding {
     //! Greenhouse Onboarding API (`schemas/greenhouse_onboarding.graphql`).

@@ -1,4 +1,5 @@
-//! `Config::generate` per schema of `schemas/`, and all four together (the target: under 100 ms in release).
+//! `Config::generate` per schema of `schemas/`, all four together (the target: under 100 ms in release), and all four
+//! as the `generated` crate's build script generates them (`Config::contract_only`).
 //!
 //! `cargo bench -p generator --bench generate`
 
@@ -52,6 +53,15 @@ fn generate(c: &mut Criterion) {
     group.bench_function("all", |b| {
         b.iter(|| {
             config
+                .generate(black_box(&sources))
+                .expect("the schemas generate")
+        })
+    });
+    let mut contract = Config::new();
+    contract.contract_only(true);
+    group.bench_function("all_contract_only", |b| {
+        b.iter(|| {
+            contract
                 .generate(black_box(&sources))
                 .expect("the schemas generate")
         })

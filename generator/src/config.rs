@@ -30,6 +30,7 @@ pub struct Config {
     pub(crate) bindings: BTreeMap<String, String>,
     pub(crate) resolved: BTreeSet<String>,
     pub(crate) required_resolvers: bool,
+    pub(crate) contract_only: bool,
     pub(crate) type_attributes: Vec<(String, String)>,
     pub(crate) field_attributes: Vec<(String, String)>,
     pub(crate) runtime_path: String,
@@ -70,6 +71,7 @@ impl Config {
             bindings: BTreeMap::new(),
             resolved: BTreeSet::new(),
             required_resolvers: false,
+            contract_only: false,
             type_attributes: Vec::new(),
             field_attributes: Vec::new(),
             runtime_path: "::runtime".to_owned(),
@@ -138,6 +140,19 @@ impl Config {
     /// ```
     pub fn required_resolvers(&mut self, required: bool) -> &mut Self {
         self.required_resolvers = required;
+        self
+    }
+
+    /// Whether to generate only the contract of each schema, `PUBLIC_SDL` and `RULES`, without types, resolver
+    /// traits or execution glue (default: no): for a crate that checks or describes an API without implementing it,
+    /// such as a conformance harness. The other settings do not apply to it.
+    ///
+    /// ```
+    /// let mut config = generator::Config::new();
+    /// config.contract_only(true);
+    /// ```
+    pub fn contract_only(&mut self, contract_only: bool) -> &mut Self {
+        self.contract_only = contract_only;
         self
     }
 
@@ -230,8 +245,23 @@ impl Config {
     }
 
     fn generate_one(&self, source: &Source) -> Result<(Module, String), Error> {
+        if self.contract_only {
+            let contract = crate::schema::read_contract(source)?;
+            let text = crate::emit::contract(&contract, &self.runtime_tokens()?);
+            return Ok((Module(contract.module), text));
+        }
         let model = crate::model::Model::build(self, source)?;
-        Ok((Module(model.module.clone()), crate::emit::module(&model)))
+        Ok((
+            Module(model.contract.module.clone()),
+            crate::emit::module(&model),
+        ))
+    }
+
+    /// [`Config::runtime_path`] as tokens.
+    pub(crate) fn runtime_tokens(&self) -> Result<proc_macro2::TokenStream, Error> {
+        syn::parse_str::<syn::Path>(&self.runtime_path)
+            .map(|path| quote::quote!(#path))
+            .map_err(|e| Error::Config(format!("runtime path `{}`: {e}", self.runtime_path)))
     }
 
     /// Generates the Rust source of every schema: module name → formatted source. Pure: reads and writes nothing.

@@ -90,8 +90,9 @@ impl fmt::Display for Problem {
     }
 }
 
-/// What can go wrong.
-#[derive(Debug, thiserror::Error)]
+/// What can go wrong. Its `Debug` is its message, so that `?` in `main` or `.unwrap()` in a build script prints every
+/// problem with its file, line and column rather than a dump of the structure.
+#[derive(thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     #[error("failed to read `{}`", path.display())]
@@ -116,6 +117,16 @@ pub enum Error {
         "no output directory: set `Config::out_dir`, or run from a build script (which sets OUT_DIR)"
     )]
     NoOutDir,
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{self}")?;
+        if let Some(source) = std::error::Error::source(self) {
+            write!(f, ": {source}")?;
+        }
+        Ok(())
+    }
 }
 
 struct ProblemList<'a>(&'a [Problem]);

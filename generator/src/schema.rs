@@ -9,23 +9,72 @@ use apollo_compiler::validation::{DiagnosticList, Valid};
 use apollo_compiler::{Node, Schema};
 
 use crate::config::Source;
-use crate::model::file_module;
+use crate::names::snake;
 use crate::{Error, Problem, RULE_VOCABULARY};
 
 pub(crate) const VOCABULARY_PATH: &str = "schemas/rules.graphql";
+
+/// What a schema promises its clients, without any Rust type: the contract that a crate checking or describing the
+/// API needs (`Config::contract_only`), and the part of every generated module that does not depend on `Config`.
+#[derive(Debug)]
+pub(crate) struct Contract {
+    /// The module name: `@api(name:)`, else the file stem in snake case.
+    pub module: String,
+    /// The schema's file name, for the header and for messages.
+    pub source_name: String,
+    /// The SDL the API shows its clients: no rule directives, no vocabulary types.
+    pub public_sdl: String,
+    pub rules: runtime::rules::ApiRules,
+}
+
+impl Contract {
+    /// The contract of a parsed schema; the problems of its rule directives are added to `problems`.
+    pub(crate) fn read(
+        schema: &Valid<Schema>,
+        source: &Source,
+        problems: &mut Vec<Problem>,
+    ) -> Self {
+        let rules = read_rules_of(schema, source, problems);
+        Contract {
+            module: rules.name.to_string(),
+            source_name: source.path.file_name().map_or_else(
+                || source.path.display().to_string(),
+                |name| name.to_string_lossy().into_owned(),
+            ),
+            public_sdl: public_sdl(schema, vocabulary()),
+            rules,
+        }
+    }
+}
+
+/// The contract of one schema, every problem of its directives reported at once.
+pub(crate) fn read_contract(source: &Source) -> Result<Contract, Error> {
+    let schema = parse(source)?;
+    let mut problems = Vec::new();
+    let contract = Contract::read(&schema, source, &mut problems);
+    checked(contract, problems)
+}
 
 /// The rules table of one schema, every problem of its directives reported at once.
 pub(crate) fn read_rules(source: &Source) -> Result<runtime::rules::ApiRules, Error> {
     let schema = parse(source)?;
     let mut problems = Vec::new();
-    let rules = crate::rules::read(
-        &schema,
-        &source.path,
-        &file_module(&source.path),
-        &mut problems,
-    );
+    let rules = read_rules_of(&schema, source, &mut problems);
+    checked(rules, problems)
+}
+
+fn read_rules_of(
+    schema: &Valid<Schema>,
+    source: &Source,
+    problems: &mut Vec<Problem>,
+) -> runtime::rules::ApiRules {
+    crate::rules::read(schema, &source.path, &file_module(&source.path), problems)
+}
+
+/// `value` when nothing was found wrong, else every problem in the order of the file.
+pub(crate) fn checked<T>(value: T, mut problems: Vec<Problem>) -> Result<T, Error> {
     if problems.is_empty() {
-        Ok(rules)
+        Ok(value)
     } else {
         problems.sort_by_key(|p| (p.line, p.column));
         Err(Error::Schema { problems })
@@ -42,6 +91,9 @@ pub(crate) fn parse(source: &Source) -> Result<Valid<Schema>, Error> {
             .iter()
             .any(|d| matches!(d, ast::Definition::DirectiveDefinition(def) if def.name == "api"))
     });
+    if declares_vocabulary && let Some(document) = &parsed {
+        vocabulary_alone(source, document)?;
+    }
     let mut builder = Schema::builder();
     if !declares_vocabulary {
         builder = builder.add_ast(&vocabulary().document);
@@ -74,6 +126,36 @@ pub(crate) fn parse(source: &Source) -> Result<Valid<Schema>, Error> {
             Err(Error::Schema { problems: found })
         }
     }
+}
+
+/// A file that declares the rule vocabulary and no query type is the vocabulary itself (`rules.graphql`), given as a
+/// schema: said so at its `@api` definition, rather than as the schema without a query type it would be.
+fn vocabulary_alone(source: &Source, document: &ast::Document) -> Result<(), Error> {
+    let mut api = None;
+    for definition in &document.definitions {
+        match definition {
+            ast::Definition::SchemaDefinition(_) => return Ok(()),
+            ast::Definition::ObjectTypeDefinition(def) if def.name == "Query" => return Ok(()),
+            ast::Definition::DirectiveDefinition(def) if def.name == "api" => api = Some(def),
+            _ => {}
+        }
+    }
+    let start = api
+        .and_then(|def| def.name.location())
+        .and_then(|span| span.line_column_range(&document.sources))
+        .map(|range| range.start);
+    Err(Error::Schema {
+        problems: vec![Problem {
+            file: source.path.clone(),
+            line: start.as_ref().map_or(0, |s| s.line),
+            column: start.as_ref().map_or(0, |s| s.column),
+            message: format!(
+                "this is the rule vocabulary ({VOCABULARY_PATH}), not a schema: the generator adds it to every \
+                 schema automatically, so leave `{}` out of the files to generate",
+                source.path.display()
+            ),
+        }],
+    })
 }
 
 fn problems(diagnostics: &DiagnosticList) -> Vec<Problem> {
@@ -190,4 +272,14 @@ fn strip(ty: &mut ExtendedType, is_rule: &impl Fn(&str) -> bool) {
             }
         }
     }
+}
+
+/// The module name of a schema without `@api(name:)`: its file stem in snake case.
+pub(crate) fn file_module(path: &std::path::Path) -> String {
+    snake(
+        &path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+    )
 }

@@ -14,7 +14,7 @@ use crate::model::{Abstract, Field, Model, Object};
 /// `engine`, `execute` and `execute_reference`.
 pub(super) fn api(model: &Model) -> TokenStream {
     let runtime = &model.runtime;
-    let source_name = &model.source_name;
+    let source_name = &model.contract.source_name;
     let query = model
         .query
         .as_deref()

@@ -8,11 +8,9 @@ use runtime::rules::{
     PaginationStyle, ParamLocation, RateLimitExceeded, RateLimitReport, Text, Transport,
 };
 
-use crate::model::Model;
-
-pub(super) fn emit(model: &Model) -> TokenStream {
-    let r = rules_path(model);
-    let rules: &ApiRules = &model.rules;
+/// `rules` as a `static RULES` built from the types of `runtime` (the path generated code uses for the crate).
+pub(super) fn emit(rules: &ApiRules, runtime: &TokenStream) -> TokenStream {
+    let r = quote!(#runtime::rules);
     let (name, title, document, path) =
         (&*rules.name, &*rules.title, &*rules.document, &*rules.path);
     let transport = match rules.transport {
@@ -80,11 +78,6 @@ pub(super) fn emit(model: &Model) -> TokenStream {
             fields: #r::List::Borrowed(&[#(#fields),*]),
         };
     }
-}
-
-fn rules_path(model: &Model) -> TokenStream {
-    let runtime = &model.runtime;
-    quote!(#runtime::rules)
 }
 
 fn field_rules(r: &TokenStream, field: &FieldRules) -> TokenStream {

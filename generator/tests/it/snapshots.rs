@@ -64,3 +64,43 @@ fn errors() {
         check(path);
     });
 }
+
+/// `Config::contract_only`: for every API schema, the public SDL and the rules table exactly as the whole module
+/// writes them, and no Rust type, trait or glue.
+#[test]
+fn contracts() {
+    for entry in std::fs::read_dir(crate_dir().join("../schemas")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "graphql") || path.ends_with("rules.graphql") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = Path::new("schemas").join(path.file_name().unwrap());
+        let whole = generate_whole(&text, &name);
+        let modules = generator::Config::new()
+            .contract_only(true)
+            .generate(&[generator::Source::new(&name, &text)])
+            .unwrap_or_else(|e| panic!("{e}"));
+        let contract = modules.into_values().next().unwrap();
+        // The banner, then `PUBLIC_SDL` and `RULES`, each as in the whole module.
+        let body = contract.split_once("\n\n").unwrap().1;
+        let (sdl, rules) = body.split_at(body.find("/// What the API promises").unwrap());
+        assert!(
+            sdl.starts_with("/// The schema as the API shows it"),
+            "{}",
+            path.display()
+        );
+        assert!(
+            whole.contains(sdl) && whole.contains(rules),
+            "{}",
+            path.display()
+        );
+        for item in ["pub struct", "pub enum", "pub trait", "pub fn", "mod "] {
+            assert!(
+                !contract.contains(item),
+                "{}: `{item}` in the contract",
+                path.display()
+            );
+        }
+    }
+}
