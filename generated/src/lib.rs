@@ -1,7 +1,8 @@
 //! The contract of the four HR APIs, generated from `schemas/` by `build.rs`: for each API, the SDL its clients see
 //! (`PUBLIC_SDL`) and its rules table (`RULES`), which is all a harness needs to check an implementation. No Rust
 //! types: a crate that implements an API generates its own module (`generator::compile` in its `build.rs`), with
-//! its own bindings, so each API's typed module is generated once, where it is used.
+//! its own bindings, so each API's typed module is generated once, where it is used. [`examples`] holds the
+//! operations the documents print.
 
 pub mod greenhouse_onboarding {
     //! Greenhouse Onboarding API (`schemas/greenhouse_onboarding.graphql`).
@@ -30,3 +31,23 @@ pub static APIS: [&runtime::rules::ApiRules; 4] = [
     &workable_members::RULES,
     &worksome::RULES,
 ];
+
+pub mod examples {
+    //! The documented examples of every API (`schemas/examples/<api>/`), embedded by `build.rs`.
+
+    /// One documented example.
+    #[derive(Debug, Clone, Copy)]
+    pub struct Example {
+        /// The API's `@api(name:)`.
+        pub api: &'static str,
+        /// The file stem, e.g. `006_pagination`.
+        pub name: &'static str,
+        pub operation: &'static str,
+        /// `NAME.json`: the variables, when the document gives them.
+        pub variables: Option<&'static str>,
+        /// `NAME.response.json`: the documented response, when the document shows one.
+        pub response: Option<&'static str>,
+    }
+
+    include!(concat!(env!("OUT_DIR"), "/examples.rs"));
+}

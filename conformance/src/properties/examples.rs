@@ -2,27 +2,13 @@
 //! document shows a response (`NAME.response.json`), the response has its shape: the same keys, the same JSON types,
 //! the same error codes. Values are not compared (they depend on the data); a documented `null` matches anything.
 
+use generated::examples::{EXAMPLES, Example};
 use serde_json::Value;
 
 use crate::graphql::error_code;
 use crate::outcome::{Failure, Verdict};
 use crate::property::{Case, CaseError, Check, Context, Group, Property};
 use crate::shape::kind;
-
-/// One documented example, embedded by `build.rs` from `schemas/examples/<api>/`.
-#[derive(Debug, Clone, Copy)]
-pub struct Example {
-    pub api: &'static str,
-    /// The file stem, e.g. `006_pagination`.
-    pub name: &'static str,
-    pub operation: &'static str,
-    /// `NAME.json`: the variables, when the document gives them.
-    pub variables: Option<&'static str>,
-    /// `NAME.response.json`: the documented response, when the document shows one.
-    pub response: Option<&'static str>,
-}
-
-include!(concat!(env!("OUT_DIR"), "/examples.rs"));
 
 pub static X1: Property = Property {
     id: "X1",
