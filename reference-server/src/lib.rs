@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod connections;
+pub mod entities;
 pub mod faults;
 pub mod fixtures;
 pub mod graphiql;
