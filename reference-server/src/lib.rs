@@ -22,6 +22,7 @@ pub mod rest;
 mod rest_input;
 pub mod transport;
 pub mod workable;
+pub mod worksome;
 
 use std::sync::Arc;
 
@@ -110,5 +111,6 @@ fn graphql_apis(options: &Options) -> Vec<Arc<dyn GraphqlApi>> {
             limits,
             options.config.healthmov.clone(),
         )),
+        Arc::new(worksome::WorksomeApi::new(seed, faults.clone(), limits)),
     ]
 }

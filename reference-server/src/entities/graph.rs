@@ -259,24 +259,35 @@ impl<'a> Object<'a> {
                 }
             }
             (Some(path), _) if !records.is_empty() => {
+                // The result holds the entity (or its id) at `path`: one result per element when it is a list.
                 let first = path.split('.').next().unwrap_or_default();
+                let concrete = ctx.model.concrete(&named).to_owned();
                 let holds_list = ctx
                     .model
-                    .field(&named, first)
+                    .field(&concrete, first)
                     .is_some_and(|f| f.ty.is_list());
                 let ids: Vec<JsonValue> = records
                     .iter()
                     .filter_map(|r| r.as_object().and_then(|m| m.get("id")).cloned())
                     .collect();
+                let result = |held: JsonValue| {
+                    let mut map = JsonMap::new();
+                    map.insert(first.to_owned(), held);
+                    here.object(concrete.clone(), Kind::Plain(Some(map)))
+                };
+                if ty.is_list() {
+                    let items: Vec<Resolved<'a>> =
+                        ids.into_iter().map(|id| Ok(result(id))).collect();
+                    return Ok(AsyncResolvedValue::List(Box::pin(futures::stream::iter(
+                        items,
+                    ))));
+                }
                 let held = if holds_list {
                     JsonValue::Array(ids)
                 } else {
                     ids.into_iter().next().unwrap_or(JsonValue::Null)
                 };
-                let mut map = JsonMap::new();
-                map.insert(first.to_owned(), held);
-                let concrete = ctx.model.concrete(&named).to_owned();
-                Ok(here.object(concrete, Kind::Plain(Some(map))))
+                Ok(result(held))
             }
             _ => here.value(ty, None),
         }

@@ -157,8 +157,13 @@ pub fn writes(
 /// field), that no other part of the effect consumes. Input objects are never written implicitly.
 fn implicit(request: &Request<'_>, effect: &Effect, entity_type: &str) -> Vec<Write> {
     let model = request.model;
+    // The current element when it is an object; else the object holding the list (a list of ids under `each`).
     let root = match request.element {
-        Some(element) => element.path.to_owned(),
+        Some(element) if element.value.is_object() => element.path.to_owned(),
+        Some(element) => match element.path.rsplit_once('.') {
+            Some((parent, _)) => parent.to_owned(),
+            None => return Vec::new(),
+        },
         None => match request.args.iter().find(|(_, v)| v.is_object()) {
             Some((name, _)) => name.as_str().to_owned(),
             None => return Vec::new(),
