@@ -135,7 +135,10 @@ impl<'a> Object<'a> {
                 }
                 _ => self.value(ty, None),
             },
-            Kind::Entity(record) => self.entity_field(name, ty, args, record),
+            Kind::Entity(record) => {
+                let has_arguments = !info.field_definition().arguments.is_empty();
+                self.entity_field(name, ty, args, has_arguments, record)
+            }
             Kind::Plain(map) => {
                 let value = map.as_ref().and_then(|m| m.get(name).cloned());
                 self.value(ty, value)
@@ -295,7 +298,14 @@ impl<'a> Object<'a> {
 
     /// A field of a stored entity: relations listed (a page when the field is a paginator), other fields with
     /// arguments neutral, the rest read from the record.
-    fn entity_field(&self, name: &str, ty: &Type, args: &JsonMap, record: &Record) -> Resolved<'a> {
+    fn entity_field(
+        &self,
+        name: &str,
+        ty: &Type,
+        args: &JsonMap,
+        has_arguments: bool,
+        record: &Record,
+    ) -> Resolved<'a> {
         let model = self.ctx.model;
         let named = ty.inner_named_type().as_str();
         if model.rules.relation(&self.type_name, name).is_some() {
@@ -321,9 +331,6 @@ impl<'a> Object<'a> {
         if model.is_paginator(named) {
             return self.page(name, named, Vec::new(), args);
         }
-        let has_arguments = model
-            .field(&self.type_name, name)
-            .is_some_and(|f| !f.arguments.is_empty());
         let value = if has_arguments {
             None
         } else {
