@@ -371,3 +371,31 @@ fn every_token_is_printed_with_its_role_and_account() {
     );
     assert!(credentials.iter().filter(|c| c.roles == ["worker"]).count() >= 2);
 }
+
+#[test]
+fn only_a_member_of_the_approvers_group_may_act_on_an_approval_request() {
+    let h = harness(&[]);
+    let act = |token: &str, status: &str| {
+        h.send(
+            Some(token),
+            &format!(
+                r#"mutation {{ actionApprovalApprovable(input: {{id: "174", status: {status}, reason: "Fine"}}) {{ approvalStates {{ state message actionedBy {{ id }} }} }} }}"#
+            ),
+            json!({}),
+        )
+    };
+    let outsider = act(GLOBEX, "APPROVED");
+    assert_eq!(
+        outsider["errors"][0]["extensions"]["validation"]["input.id"][0],
+        "The authenticated user must be a member of the approver’s user group and the approval request must be awaiting their action (viewerCanAction must be true).",
+        "{outsider}"
+    );
+    let not_a_decision = act(ACME, "REQUESTED");
+    assert!(not_a_decision["errors"][0]["extensions"]["validation"]["input.status"].is_array());
+    let approved = act(ACME, "APPROVED");
+    assert_eq!(
+        approved["data"]["actionApprovalApprovable"]["approvalStates"],
+        json!([{"state": "APPROVED", "message": "Fine", "actionedBy": {"id": "11"}}]),
+        "{approved}"
+    );
+}
