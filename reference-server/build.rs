@@ -17,6 +17,13 @@ fn main() {
         &generator::Config::new(),
         "../schemas/healthmov_user_management.graphql",
     );
+
+    // Worksome needs no module of its own: the generic entity store serves it over JSON from the contract's
+    // rules table and public SDL (`generated::worksome`). The store's own test schema is compiled here.
+    compile(
+        &generator::Config::new(),
+        "test_data/entities/tasks.graphql",
+    );
 }
 
 /// Workable members: a member is a shared record (a read copies none) that also carries the jobs it collaborates

@@ -1,7 +1,13 @@
 //! Reads the rule directives (`schemas/rules.graphql`) of a schema into the runtime's own rules types
 //! (`runtime::rules`), checking what validation cannot: that required roles and scopes are ones the API declares,
 //! that REST path segments are bound to arguments, that paginated fields take their style's page arguments, and that
-//! limits, windows, costs, page sizes and statuses are in range.
+//! limits, windows, costs, page sizes and statuses are in range; and the mutation semantics (`effects`), checked
+//! against the types (`entities`, `mutations`, on the path resolution of `paths`).
+
+mod effects;
+mod entities;
+mod mutations;
+mod paths;
 
 use std::borrow::Cow;
 use std::path::Path;
@@ -29,6 +35,7 @@ const FIELD_DIRECTIVES: &[&str] = &[
     "complexityField",
     "rest",
     "invariant",
+    "effect",
 ];
 
 /// The rules of a validated schema; `default_name` names the API when `@api` is absent.
@@ -107,7 +114,8 @@ pub(crate) fn read(
         }
     }
     fields.sort_by(|a, b| (&a.type_name, &a.field_name).cmp(&(&b.type_name, &b.field_name)));
-    ApiRules {
+    let declarations = reader.declarations();
+    let rules = ApiRules {
         title: api
             .and_then(|d| reader.string(d, "title"))
             .map_or_else(|| name.clone(), Text::from),
@@ -128,7 +136,14 @@ pub(crate) fn read(
         rate_limits: rate_limits.into(),
         complexity,
         fields: fields.into(),
+        accounts: declarations.accounts.into(),
+        entities: declarations.entities.into(),
+        relations: declarations.relations.into(),
+    };
+    for (d, message) in entities::check(schema, &rules) {
+        reader.problem(&d, message);
     }
+    rules
 }
 
 struct Reader<'a> {
@@ -157,6 +172,7 @@ impl Reader<'_> {
             complexity_field: directives.get("complexityField").is_some(),
             rest: None,
             invariants: List::default(),
+            effect: None,
         };
         if let Some(d) = directives.get("requiresRole") {
             out.roles = self.strings(d, "roles");
@@ -188,6 +204,7 @@ impl Reader<'_> {
             })
             .collect::<Vec<_>>()
             .into();
+        out.effect = self.effect(field);
         out
     }
 

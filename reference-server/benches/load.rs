@@ -1,5 +1,6 @@
-//! Load benchmark on loopback, two scenarios: Greenhouse's documented `employees(first: 25)` query (with department
-//! and custom field values) over GraphQL, and Workable's `GET /members` page of 50 over REST. Each runs against the
+//! Load benchmark on loopback, three scenarios: Greenhouse's documented `employees(first: 25)` query (with department
+//! and custom field values) over GraphQL, Workable's `GET /members` page of 50 over REST, and Worksome's Lighthouse
+//! paginator `jobs` read back (with each job's company) through the generic entity store. Each runs against the
 //! reference server, then the same response bytes are served by axum as static JSON (the ceiling of this machine and
 //! this client). Prints requests per second and latency percentiles for both, and their ratio.
 //!
@@ -25,6 +26,12 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const QUERY: &str = "{ employees(first: 25) { pageInfo { hasNextPage endCursor } edges { node { id email firstName lastName \
                      department { id name } customFieldValues { customField { id fieldType } value } } } } }";
+
+const WORKSOME_QUERY: &str = "{ jobs(first: 10) { paginatorInfo { count currentPage firstItem lastItem \
+                              hasMorePages lastPage perPage total } data { id name status company { id name } } } }";
+
+const CREATE_JOB: &str = "mutation { createJob(input: {company: \"1\", name: \"Load tester\", skills: [\"QA\"]}) \
+                          { id } }";
 
 /// One request, sent again and again.
 #[derive(Clone)]
@@ -67,6 +74,7 @@ fn main() {
             rate_limits: vec![
                 unlimited("greenhouse_onboarding"),
                 unlimited("workable_members"),
+                unlimited("worksome"),
             ],
             ..ServerConfig::default()
         };
@@ -100,7 +108,34 @@ fn main() {
                 authorization: authorization("acme/oauth"),
                 body: Bytes::new(),
             },
+            Scenario {
+                name: "worksome jobs(first: 10), Lighthouse paginator",
+                method: "POST",
+                path: "/worksome/graphql",
+                authorization: authorization("company-acme"),
+                body: serde_json::json!({ "query": WORKSOME_QUERY })
+                    .to_string()
+                    .into(),
+            },
         ];
+        // Enough Worksome jobs for a full page of 10 (the fixtures hold four).
+        let create_job = Scenario {
+            name: "worksome createJob",
+            method: "POST",
+            path: "/worksome/graphql",
+            authorization: authorization("company-acme"),
+            body: serde_json::json!({ "query": CREATE_JOB })
+                .to_string()
+                .into(),
+        };
+        for _ in 0..16 {
+            let created = one(server, &create_job).await;
+            assert!(
+                created.starts_with(b"{\"data\""),
+                "{}",
+                String::from_utf8_lossy(&created)
+            );
+        }
         println!("{connections} connections, {seconds} s each run");
         for scenario in scenarios {
             let sample = one(server, &scenario).await;

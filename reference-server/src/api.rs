@@ -7,7 +7,7 @@ use std::sync::Arc;
 use futures::future::LocalBoxFuture;
 use runtime::ErrorCode;
 use runtime::engine::{Engine, Prepared};
-use runtime::response::{JsonMap, Response};
+use runtime::response::{JsonMap, Response, ResponseError};
 use runtime::rules::ApiRules;
 
 /// Who is calling: the identity the credentials prove.
@@ -115,6 +115,18 @@ pub trait GraphqlApi: Send + Sync + 'static {
 
     /// The API's spelling of an error code (Greenhouse: `Validation`, `NotFound`, ...).
     fn error_code(&self, code: ErrorCode) -> &'static str;
+
+    /// The API's own wording of an error the shared layer made (an authentication or quota refusal), if it has one;
+    /// applied when the response is rendered.
+    fn restate(&self, _error: &ResponseError) -> Option<ResponseError> {
+        None
+    }
+
+    /// Whether a document that does not parse is answered with HTTP 400 whatever the media type (Worksome's
+    /// gateway); otherwise `application/json` answers it with 200, as every request error.
+    fn parse_failure_is_bad_request(&self) -> bool {
+        false
+    }
 
     /// Executes the operation. The future runs on a single-threaded pool (apollo-compiler's execution future is not
     /// `Send`), hence `self: Arc<Self>` and a local future.

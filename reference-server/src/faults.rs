@@ -130,6 +130,24 @@ faults! {
         "A quota that is reported nowhere is not enforced: requests past it are served.";
     ForeignDepartmentAccepted = "foreign-department-accepted", "healthmov_user_management",
         "`createOrUpdateEmployee` accepts a department of another company.";
+    WorkerAllowedCompanyOnly = "worker-allowed-company-only", "worksome",
+        "A worker passes the role rules that only companies may (`@requiresRole(roles: [\"company\"])`).";
+    ForeignEntityAccepted = "foreign-entity-accepted", "worksome",
+        "Ownership is not checked: a company may act on another company's hire, job or project.";
+    UpdateClearsUnmentioned = "update-clears-unmentioned", "worksome",
+        "An UPDATE effect clears the fields its input leaves out, as a REPLACE would.";
+    DeletedStillListed = "deleted-still-listed", "worksome",
+        "A deleted entity reads as null by its lookup but stays in its Lighthouse list.";
+    TransitionFromAnyStatus = "transition-from-any-status", "worksome",
+        "A status transition is applied from any status, not only the declared sources.";
+    PreconditionIgnored = "precondition-ignored", "worksome",
+        "Declared preconditions (`@invariant`s checked by `requires`) are not checked.";
+    LastItemOffByOne = "last-item-off-by-one", "worksome",
+        "`paginatorInfo.lastItem` is one past the last item of the page.";
+    MorePagesOnLastPage = "more-pages-on-last-page", "worksome",
+        "`paginatorInfo.hasMorePages` is true on the last page.";
+    ValidationWithoutPaths = "validation-without-paths", "worksome",
+        "Validation errors lose `extensions.validation`, the messages keyed by input path.";
 }
 
 impl fmt::Display for Fault {

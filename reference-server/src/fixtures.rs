@@ -29,5 +29,6 @@ pub fn credentials(seed: u64) -> Vec<FixtureCredential> {
     let mut all = crate::greenhouse::credentials(seed);
     all.extend(crate::workable::credentials(seed));
     all.extend(crate::healthmov::credentials(seed));
+    all.extend(crate::worksome::credentials(seed));
     all
 }

@@ -281,6 +281,9 @@ fn variables(value: Value) -> Result<JsonMap, Refusal> {
 
 fn graphql_response(endpoint: &Endpoint, media: MediaType, response: GraphqlResponse) -> Response {
     let status = match (media, pipeline::request_error_code(&response)) {
+        (_, Some(ErrorCode::ParseFailed)) if endpoint.api.parse_failure_is_bad_request() => {
+            StatusCode::BAD_REQUEST
+        }
         (MediaType::Json, _) | (_, None) => StatusCode::OK,
         (MediaType::GraphqlResponseJson, Some(code)) => match code {
             ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,

@@ -123,7 +123,8 @@ struct RenderedError<'a> {
 
 impl Serialize for RenderedError<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let error = self.error;
+        let restated = self.api.restate(self.error);
+        let error = restated.as_ref().unwrap_or(self.error);
         let code = self.api.error_code(error.code);
         let code_field = !self.faults.is_active(Fault::ErrorCodeMissing);
         let mut map = serializer.serialize_map(None)?;

@@ -6,6 +6,13 @@
 
 use std::borrow::Cow;
 
+mod effects;
+
+pub use effects::{
+    Account, ConditionRead, Effect, EffectCondition, EffectContext, EffectField, EffectKind,
+    EffectOwner, Entity, ListFilter, Relation, Via, WriteSource,
+};
+
 /// Text in the table.
 pub type Text = Cow<'static, str>;
 /// A list in the table.
@@ -30,6 +37,12 @@ pub struct ApiRules {
     pub complexity: Option<Complexity>,
     /// Rules of individual fields, sorted by (type, field); fields without any rule are left out.
     pub fields: List<FieldRules>,
+    /// `@account`: the entity type of each role's accounts.
+    pub accounts: List<Account>,
+    /// `@entity` types, sorted by name.
+    pub entities: List<Entity>,
+    /// `@relation` fields, sorted by (type, field).
+    pub relations: List<Relation>,
 }
 
 impl ApiRules {
@@ -49,6 +62,36 @@ impl ApiRules {
                 .find(|r| r.token_kinds.iter().any(|k| k == kind))
         });
         specific.or_else(|| self.rate_limits.iter().find(|r| r.token_kinds.is_empty()))
+    }
+
+    /// The `@entity` declaration of a type.
+    pub fn entity(&self, type_name: &str) -> Option<&Entity> {
+        self.entities
+            .binary_search_by(|e| (*e.type_name).cmp(type_name))
+            .ok()
+            .map(|i| &self.entities[i])
+    }
+
+    /// The `@relation` declaration of a field.
+    pub fn relation(&self, type_name: &str, field_name: &str) -> Option<&Relation> {
+        self.relations
+            .iter()
+            .find(|r| r.type_name == type_name && r.field_name == field_name)
+    }
+
+    /// The entity type of a role's accounts.
+    pub fn account_type(&self, role: &str) -> Option<&str> {
+        self.accounts
+            .iter()
+            .find(|a| a.role == role)
+            .map(|a| &*a.type_name)
+    }
+
+    /// The fields declaring an `@effect`, with it.
+    pub fn effects(&self) -> impl Iterator<Item = (&FieldRules, &Effect)> {
+        self.fields
+            .iter()
+            .filter_map(|f| f.effect.as_ref().map(|e| (f, e)))
     }
 
     /// Fields paginated in the given style.
@@ -157,6 +200,15 @@ pub struct FieldRules {
     pub complexity_field: bool,
     pub rest: Option<RestBinding>,
     pub invariants: List<Invariant>,
+    /// `@effect`: what the mutation does to the store.
+    pub effect: Option<Effect>,
+}
+
+impl FieldRules {
+    /// The `@invariant` of this field with a name.
+    pub fn invariant(&self, name: &str) -> Option<&Invariant> {
+        self.invariants.iter().find(|i| i.name == name)
+    }
 }
 
 /// `@paginated`.

@@ -1,6 +1,5 @@
 //! One integration-test binary for the schemas and the code generated from them.
 
-mod effects;
 mod greenhouse_seed;
 mod healthmov_seed;
 mod schemas;

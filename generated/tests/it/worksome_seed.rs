@@ -8,8 +8,8 @@ use apollo_compiler::collections::IndexMap;
 use apollo_compiler::schema::{ExtendedType, FieldDefinition, InputValueDefinition};
 use apollo_compiler::{Name, Node, Schema};
 use regex::Regex;
+use runtime::rules::{Effect, EffectKind, FieldRules, WriteSource};
 
-use crate::effects::{Effect, effects, invariants};
 use crate::support::{read, schema, schemas_dir, seed};
 
 /// One mutation as the document gives it.
@@ -378,37 +378,41 @@ fn sentences(paragraph: &str) -> Vec<&str> {
     out
 }
 
-/// The one `@effect` of a mutation; panics unless there is exactly one.
-fn effect_of(field: &FieldDefinition) -> Effect {
-    let mut all = effects(&field.directives);
-    assert_eq!(
-        all.len(),
-        1,
-        "{}: {} @effect declarations",
-        field.name,
-        all.len()
-    );
-    all.remove(0)
+/// A mutation's rules in the generated table.
+fn rules_of(name: &str) -> &'static FieldRules {
+    generated::worksome::RULES
+        .field("Mutation", name)
+        .unwrap_or_else(|| panic!("{name}: no rules"))
+}
+
+/// The `@effect` of a mutation (the directive is not repeatable); panics when there is none.
+fn effect_of(name: &str) -> &'static Effect {
+    rules_of(name)
+        .effect
+        .as_ref()
+        .unwrap_or_else(|| panic!("{name}: no @effect"))
 }
 
 #[test]
 fn every_mutation_declares_exactly_one_effect() {
-    let schema = schema("worksome");
-    let mutation = schema.get_object("Mutation").expect("a Mutation type");
     let doc = document_mutations();
     assert_eq!(doc.len(), 101);
     let failures: Vec<String> = doc
         .iter()
-        .map(|m| {
-            (
-                m,
-                effects(&mutation.fields[m.name.as_str()].directives).len(),
-            )
+        .filter(|m| {
+            generated::worksome::RULES
+                .field("Mutation", &m.name)
+                .and_then(|f| f.effect.as_ref())
+                .is_none()
         })
-        .filter(|(_, n)| *n != 1)
-        .map(|(m, n)| format!("{}: {n} @effect declarations", m.name))
+        .map(|m| format!("{}: no @effect declaration", m.name))
         .collect();
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(
+        generated::worksome::RULES.effects().count(),
+        101,
+        "an effect on a field the document does not list"
+    );
 }
 
 /// A sentence that says what must hold before the mutation may run.
@@ -425,8 +429,8 @@ fn every_precondition_sentence_has_its_invariant() {
     let mut checked = 0;
     for m in document_mutations() {
         let field = &mutation.fields[m.name.as_str()];
-        let effect = effect_of(field);
-        let declared = invariants(&field.directives);
+        let effect = effect_of(&m.name);
+        let declared = &rules_of(&m.name).invariants;
         for sentence in m.description.iter().flat_map(|p| sentences(p)) {
             if !is_precondition(sentence) {
                 continue;
@@ -439,7 +443,8 @@ fn every_precondition_sentence_has_its_invariant() {
             let holds = if sentence.contains("must be provided") {
                 // "All fields must be provided" asks for every field: a REPLACE. On a delete whose input is one id it
                 // is the upstream copy-paste slip of seed-errata.md, 000 Worksome #4.
-                effect.kind == "REPLACE" || (effect.kind == "DELETE" && input_fields() == 1)
+                effect.kind == EffectKind::Replace
+                    || (effect.kind == EffectKind::Delete && input_fields() == 1)
             } else if sentence.contains("in the Worksome UI") {
                 // What a draft must go through afterwards, in the UI: the effect says so beyond the vocabulary.
                 effect
@@ -447,7 +452,7 @@ fn every_precondition_sentence_has_its_invariant() {
                     .as_deref()
                     .is_some_and(|b| b.contains("Worksome UI"))
             } else {
-                declared.iter().any(|(_, statement)| statement == sentence)
+                declared.iter().any(|i| i.statement == sentence)
             };
             if !holds {
                 failures.push(format!(
@@ -497,12 +502,10 @@ fn document_phrases_fix_kinds_owners_and_initial_statuses() {
         _ => "recruiter",
     };
 
-    let schema = schema("worksome");
-    let mutation = schema.get_object("Mutation").expect("a Mutation type");
     let mut failures = Vec::new();
     let mut matched = 0;
     for m in document_mutations() {
-        let effect = effect_of(&mutation.fields[m.name.as_str()]);
+        let effect = effect_of(&m.name);
         let owners: BTreeSet<&str> = effect
             .owners
             .iter()
@@ -512,15 +515,18 @@ fn document_phrases_fix_kinds_owners_and_initial_statuses() {
             for (re, kind) in &kinds {
                 // A created thing that is no stored entity (an export, a custom timesheet) is an ACTION; one created on
                 // the caller's own entity (a password) is an UPDATE of it.
-                let not_stored =
-                    *kind == "CREATE" && effect.kind == "ACTION" && effect.entity.is_none();
-                let on_own = *kind == "CREATE" && effect.kind == "UPDATE" && effect.id.is_none();
-                if re.is_match(paragraph) && effect.kind != *kind && !not_stored && !on_own {
+                let not_stored = *kind == "CREATE"
+                    && effect.kind == EffectKind::Action
+                    && effect.entity.is_none();
+                let on_own =
+                    *kind == "CREATE" && effect.kind == EffectKind::Update && effect.id.is_none();
+                if re.is_match(paragraph) && effect.kind.as_str() != *kind && !not_stored && !on_own
+                {
                     failures.push(format!(
                         "{}: {:?} says {kind}, declared {}",
                         m.name,
                         re.as_str(),
-                        effect.kind
+                        effect.kind.as_str()
                     ));
                 }
                 matched += usize::from(re.is_match(paragraph));
@@ -543,11 +549,10 @@ fn document_phrases_fix_kinds_owners_and_initial_statuses() {
             }
             for c in initial.captures_iter(paragraph) {
                 matched += 1;
-                let writes = effect
-                    .fields
-                    .iter()
-                    .any(|w| w.field == "status" && w.value.as_deref() == Some(&c[1]));
-                if effect.kind != "CREATE" || !writes {
+                let writes = effect.fields.iter().any(|w| {
+                    w.field == "status" && w.source == WriteSource::Value(c[1].to_owned().into())
+                });
+                if effect.kind != EffectKind::Create || !writes {
                     failures.push(format!(
                         "{}: the document starts it in {}, not declared",
                         m.name, &c[1]

@@ -138,6 +138,7 @@ fn empty_field() -> FieldRules {
         complexity_field: false,
         rest: None,
         invariants: Default::default(),
+        effect: None,
     }
 }
 

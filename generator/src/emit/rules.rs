@@ -63,6 +63,7 @@ pub(super) fn emit(rules: &ApiRules, runtime: &TokenStream) -> TokenStream {
         quote!(#r::Complexity { maximum: #maximum })
     }));
     let fields = rules.fields.iter().map(|field| field_rules(&r, field));
+    let declarations = super::effects::declarations(&r, rules);
     quote! {
         /// What the API promises beyond its types, read from the schema's rule directives.
         pub static RULES: #r::ApiRules = #r::ApiRules {
@@ -76,6 +77,7 @@ pub(super) fn emit(rules: &ApiRules, runtime: &TokenStream) -> TokenStream {
             rate_limits: #r::List::Borrowed(&[#(#rate_limits),*]),
             complexity: #complexity,
             fields: #r::List::Borrowed(&[#(#fields),*]),
+            #declarations
         };
     }
 }
@@ -148,6 +150,7 @@ fn field_rules(r: &TokenStream, field: &FieldRules) -> TokenStream {
             code: #code,
         })
     });
+    let effect = super::effects::effect(r, field.effect.as_ref());
     quote! {
         #r::FieldRules {
             type_name: #r::Text::Borrowed(#type_name),
@@ -161,16 +164,21 @@ fn field_rules(r: &TokenStream, field: &FieldRules) -> TokenStream {
             complexity_field: #complexity_field,
             rest: #rest,
             invariants: #r::List::Borrowed(&[#(#invariants),*]),
+            effect: #effect,
         }
     }
 }
 
-fn texts(r: &TokenStream, values: &[Text]) -> TokenStream {
+pub(super) fn text(r: &TokenStream, value: &str) -> TokenStream {
+    quote!(#r::Text::Borrowed(#value))
+}
+
+pub(super) fn texts(r: &TokenStream, values: &[Text]) -> TokenStream {
     let values = values.iter().map(|v| &**v);
     quote!(#r::List::Borrowed(&[#(#r::Text::Borrowed(#values)),*]))
 }
 
-fn option(value: Option<TokenStream>) -> TokenStream {
+pub(super) fn option(value: Option<TokenStream>) -> TokenStream {
     match value {
         Some(v) => quote!(::std::option::Option::Some(#v)),
         None => quote!(::std::option::Option::None),

@@ -111,6 +111,9 @@ pub static RULES: ::runtime::rules::ApiRules = ::runtime::rules::ApiRules {
     rate_limits: ::runtime::rules::List::Borrowed(&[]),
     complexity: ::std::option::Option::None,
     fields: ::runtime::rules::List::Borrowed(&[]),
+    accounts: ::runtime::rules::List::Borrowed(&[]),
+    entities: ::runtime::rules::List::Borrowed(&[]),
+    relations: ::runtime::rules::List::Borrowed(&[]),
 };
 /// A small blog, executed end to end through the generated glue by `tests/it/e2e/blog.rs`.
 pub type Date = ::runtime::chrono::NaiveDate;

@@ -71,6 +71,9 @@ pub static RULES: ::runtime::rules::ApiRules = ::runtime::rules::ApiRules {
     rate_limits: ::runtime::rules::List::Borrowed(&[]),
     complexity: ::std::option::Option::None,
     fields: ::runtime::rules::List::Borrowed(&[]),
+    accounts: ::runtime::rules::List::Borrowed(&[]),
+    entities: ::runtime::rules::List::Borrowed(&[]),
+    relations: ::runtime::rules::List::Borrowed(&[]),
 };
 /// Corner cases of execution, compared between the fast and the reference executors by
 /// `tests/it/e2e/equivalence.rs`:

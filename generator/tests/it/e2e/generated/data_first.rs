@@ -82,6 +82,9 @@ pub static RULES: ::runtime::rules::ApiRules = ::runtime::rules::ApiRules {
     rate_limits: ::runtime::rules::List::Borrowed(&[]),
     complexity: ::std::option::Option::None,
     fields: ::runtime::rules::List::Borrowed(&[]),
+    accounts: ::runtime::rules::List::Borrowed(&[]),
+    entities: ::runtime::rules::List::Borrowed(&[]),
+    relations: ::runtime::rules::List::Borrowed(&[]),
 };
 #[derive(
     Debug,

@@ -1,16 +1,31 @@
-//! Checks of each mutation's `@effect` against its arguments, its result and its entity's fields.
+//! Checks of each mutation's `@effect` against its arguments, its result and its entity's fields: every path
+//! resolves on the input, every write fits its field, a TRANSITION's statuses are values of its enum, owners hold
+//! accounts, every `@invariant` is checked by a condition.
 
-use apollo_compiler::ast::FieldDefinition;
+use apollo_compiler::Node;
+use apollo_compiler::ast::{Directive, FieldDefinition};
 use apollo_compiler::schema::ExtendedType;
+use runtime::rules::{
+    ConditionRead, Effect, EffectCondition, EffectContext, EffectField, EffectKind, EffectOwner,
+    Text, WriteSource,
+};
 
-use super::declarations::{Condition, Effect, Owner, Write, invariants};
-use super::types::Checker;
+use super::paths::Checker;
 
 impl Checker<'_> {
-    pub(super) fn check_mutation(&mut self, name: &str, field: &FieldDefinition, effect: &Effect) {
+    pub(super) fn check_mutation(
+        &mut self,
+        d: &Node<Directive>,
+        field: &FieldDefinition,
+        effect: &Effect,
+    ) {
         let problems = self.mutation_problems(field, effect);
-        self.problems
-            .extend(problems.into_iter().map(|p| format!("{name}: {p}")));
+        let name = &field.name;
+        self.problems.extend(
+            problems
+                .into_iter()
+                .map(|p| (d.clone(), format!("{name}: {p}"))),
+        );
     }
 
     fn mutation_problems(&self, field: &FieldDefinition, e: &Effect) -> Vec<String> {
@@ -28,14 +43,14 @@ impl Checker<'_> {
                 Err(p) => Err(p),
             });
         }
-        let kind = e.kind.as_str();
+        let kind = e.kind;
         let Some(entity) = e.entity.as_deref() else {
             let bare = e.id.is_none()
                 && e.fields.is_empty()
                 && e.owners.is_empty()
                 && e.requires.is_empty();
             note(
-                (kind == "ACTION" && bare)
+                (kind == EffectKind::Action && bare)
                     .then_some(())
                     .ok_or("only an ACTION without target omits `entity`".into()),
             );
@@ -47,8 +62,8 @@ impl Checker<'_> {
         }
         note(self.result(field, e, entity));
         match (kind, &e.id) {
-            ("CREATE", Some(_)) => note(Err("a CREATE has no target `id`".into())),
-            ("CREATE", None) => {}
+            (EffectKind::Create, Some(_)) => note(Err("a CREATE has no target `id`".into())),
+            (EffectKind::Create, None) => {}
             (_, Some(path)) => note(self.id_path(field, path, each, false)),
             (_, None) => note(
                 (self.is_account(entity) || self.user_type.as_deref() == Some(entity))
@@ -60,13 +75,13 @@ impl Checker<'_> {
         }
         if let Some(path) = &e.copy {
             note(
-                (kind == "CREATE")
+                (kind == EffectKind::Create)
                     .then_some(())
                     .ok_or("`copy` outside CREATE".into()),
             );
             note(self.id_path(field, path, each, false));
         }
-        for w in &e.fields {
+        for w in e.fields.iter() {
             note(
                 self.write(field, entity, w, each)
                     .map_err(|p| format!("write `{}`: {p}", w.field)),
@@ -74,20 +89,22 @@ impl Checker<'_> {
         }
         let transition = (e.status_field.as_ref(), e.to.as_ref());
         match (kind, transition) {
-            ("TRANSITION", (Some(status), Some(to))) => {
+            (EffectKind::Transition, (Some(status), Some(to))) => {
                 note(self.transition(entity, status, &e.from, to))
             }
-            ("TRANSITION", _) => note(Err("a TRANSITION needs `statusField` and `to`".into())),
+            (EffectKind::Transition, _) => {
+                note(Err("a TRANSITION needs `statusField` and `to`".into()))
+            }
             (_, (None, None)) if e.from.is_empty() => {}
             _ => note(Err(
                 "`statusField`, `from` and `to` belong to TRANSITION".into()
             )),
         }
         match (kind, e.relation.as_deref(), e.members.as_deref()) {
-            ("ATTACH" | "DETACH", Some(relation), Some(members)) => {
+            (EffectKind::Attach | EffectKind::Detach, Some(relation), Some(members)) => {
                 note(self.relation_members(field, entity, relation, members, each))
             }
-            ("ATTACH" | "DETACH", _, _) => {
+            (EffectKind::Attach | EffectKind::Detach, _, _) => {
                 note(Err("ATTACH and DETACH need `relation` and `members`".into()))
             }
             (_, None, None) => {}
@@ -98,25 +115,33 @@ impl Checker<'_> {
         if !e.beyond_fields.is_empty() && e.beyond.is_none() {
             note(Err("`beyondFields` without `beyond`".into()));
         }
-        for name in &e.beyond_fields {
+        for name in e.beyond_fields.iter() {
             note(
                 self.field(entity, name)
                     .map(drop)
                     .map_err(|p| format!("beyondFields: {p}")),
             );
         }
-        for owner in &e.owners {
+        for owner in e.owners.iter() {
             note(self.owner(entity, owner));
         }
-        let declared = invariants(&field.directives);
-        for c in &e.requires {
+        let declared: Vec<String> = field
+            .directives
+            .get_all("invariant")
+            .filter_map(|d| {
+                d.specified_argument_by_name("name")?
+                    .as_str()
+                    .map(str::to_owned)
+            })
+            .collect();
+        for c in e.requires.iter() {
             note(
                 self.condition(field, entity, c, &declared, each)
                     .map_err(|p| format!("requires `{}`: {p}", c.invariant)),
             );
         }
-        for (name, _) in &declared {
-            if !e.requires.iter().any(|c| &c.invariant == name) {
+        for name in &declared {
+            if !e.requires.iter().any(|c| c.invariant == name.as_str()) {
                 note(Err(format!(
                     "@invariant `{name}` is checked by no `requires` condition"
                 )));
@@ -161,42 +186,41 @@ impl Checker<'_> {
         &self,
         field: &FieldDefinition,
         entity: &str,
-        w: &Write,
+        w: &EffectField,
         each: Option<&str>,
     ) -> Result<(), String> {
         let to = self.written_field(entity, &w.field)?;
-        match (&w.input, &w.value, &w.context) {
-            (Some(path), None, None) => {
+        match &w.source {
+            WriteSource::Input { path, via } => {
                 let from = self.input(field, path, each)?;
-                match (&w.entity, &w.via) {
-                    (Some(source), Some(via)) => {
+                match via {
+                    Some(via) => {
+                        let source = &*via.entity;
                         if from.ty.inner_named_type() != "ID" || !self.is_entity(source) {
                             return Err(format!("`{path}` is no id of the @entity {source}"));
                         }
-                        let at = self.output(source, via)?;
+                        let at = self.output(source, &via.field)?;
                         (self.reaches(&at.named, &to.named) && at.list == to.list)
                             .then_some(())
                             .ok_or(format!(
-                                "{source}.{via} is {}, the field {}",
-                                at.named, to.named
+                                "{source}.{} is {}, the field {}",
+                                via.field, at.named, to.named
                             ))
                     }
-                    (None, None) => self
+                    None => self
                         .writable(&from.ty, &to)
                         .then_some(())
                         .ok_or(format!("`{path}` ({}) does not fit {}", from.ty, to.named)),
-                    _ => Err("`entity` and `via` go together".into()),
                 }
             }
-            (None, Some(literal), None) => self
+            WriteSource::Value(literal) => self
                 .literal_fits(&to.named, to.nullable, literal)
                 .then_some(())
                 .ok_or(format!("{literal} is no value of {}", to.named)),
-            (None, None, Some(context)) => self
-                .context_fits(context, &to.named)
+            WriteSource::Context(context) => self
+                .context_fits(*context, &to.named)
                 .then_some(())
-                .ok_or(format!("{context} does not fit {}", to.named)),
-            _ => Err("exactly one of `input`, `value` and `context`".into()),
+                .ok_or(format!("{context:?} does not fit {}", to.named)),
         }
     }
 
@@ -204,7 +228,7 @@ impl Checker<'_> {
         &self,
         entity: &str,
         status: &str,
-        from: &[String],
+        from: &[Text],
         to: &str,
     ) -> Result<(), String> {
         let at = self.output(entity, status)?;
@@ -216,7 +240,7 @@ impl Checker<'_> {
         };
         let unknown: Vec<&str> = from
             .iter()
-            .map(String::as_str)
+            .map(|v| &**v)
             .chain([to])
             .filter(|v| !values.values.contains_key(*v))
             .collect();
@@ -245,7 +269,7 @@ impl Checker<'_> {
         self.id_path(field, members, each, true)
     }
 
-    fn owner(&self, entity: &str, owner: &Owner) -> Result<(), String> {
+    fn owner(&self, entity: &str, owner: &EffectOwner) -> Result<(), String> {
         let named = if owner.field == "id" {
             entity.to_string()
         } else {
@@ -253,7 +277,7 @@ impl Checker<'_> {
         };
         let fits = match &owner.role {
             Some(role) => {
-                let Some((_, account)) = self.accounts.iter().find(|(r, _)| r == role) else {
+                let Some((_, account)) = self.accounts.iter().find(|(r, _)| r == &**role) else {
                     return Err(format!("owner role `{role}` has no @account"));
                 };
                 self.reaches(&named, account)
@@ -275,37 +299,36 @@ impl Checker<'_> {
         &self,
         field: &FieldDefinition,
         entity: &str,
-        c: &Condition,
-        declared: &[(String, String)],
+        c: &EffectCondition,
+        declared: &[String],
         each: Option<&str>,
     ) -> Result<(), String> {
-        if !declared.iter().any(|(name, _)| name == &c.invariant) {
+        if !declared.iter().any(|name| c.invariant == name.as_str()) {
             return Err("no @invariant of that name on the field".into());
         }
-        let (named, nullable) =
-            match (&c.input, &c.at, &c.entity, &c.field) {
-                (Some(path), None, None, None) => {
-                    let at = self.input(field, path, each)?;
-                    (at.ty.inner_named_type().to_string(), !at.ty.is_non_null())
+        let (named, nullable) = match &c.read {
+            ConditionRead::Input(path) => {
+                let at = self.input(field, path, each)?;
+                (at.ty.inner_named_type().to_string(), !at.ty.is_non_null())
+            }
+            ConditionRead::At {
+                at: path,
+                entity: source,
+                field: read,
+            } => {
+                let at = self.input(field, path, each)?;
+                if at.ty.inner_named_type() != "ID" || !self.is_entity(source) {
+                    return Err(format!("`{path}` is no id of the @entity {source}"));
                 }
-                (None, Some(path), Some(source), Some(read)) => {
-                    let at = self.input(field, path, each)?;
-                    if at.ty.inner_named_type() != "ID" || !self.is_entity(source) {
-                        return Err(format!("`{path}` is no id of the @entity {source}"));
-                    }
-                    let at = self.output(source, read)?;
-                    (at.named, at.nullable)
-                }
-                (None, None, None, Some(read)) => {
-                    let at = self.output(entity, read)?;
-                    (at.named, at.nullable)
-                }
-                _ => return Err(
-                    "read either `input`, or `field` of the target or of `at` with its `entity`"
-                        .into(),
-                ),
-            };
-        for literal in c.one_of.iter().flatten() {
+                let at = self.output(source, read)?;
+                (at.named, at.nullable)
+            }
+            ConditionRead::Target { field: read } => {
+                let at = self.output(entity, read)?;
+                (at.named, at.nullable)
+            }
+        };
+        for literal in c.one_of.iter().flat_map(|l| l.iter()) {
             if !self.literal_fits(&named, nullable, literal) {
                 return Err(format!("{literal} is no value of {named}"));
             }
@@ -318,20 +341,17 @@ impl Checker<'_> {
                 return Err(format!("`{path}` ({other}) cannot equal a {named}"));
             }
         }
-        if let Some(context) = &c.is
-            && (!matches!(context.as_str(), "CALLER_ACCOUNT" | "CALLER_USER")
-                || !self.context_fits(context, &named))
+        if let Some(context) = c.is
+            && (!matches!(
+                context,
+                EffectContext::CallerAccount | EffectContext::CallerUser
+            ) || !self.context_fits(context, &named))
         {
-            return Err(format!("{context} cannot be a {named}"));
+            return Err(format!("{context:?} cannot be a {named}"));
         }
         if let Some(path) = &c.path {
             self.input(field, path, each)?;
         }
-        let tests = usize::from(c.one_of.is_some())
-            + usize::from(c.equals.is_some())
-            + usize::from(c.is.is_some());
-        (tests > 0)
-            .then_some(())
-            .ok_or("a condition without `oneOf`, `equals` or `is`".into())
+        Ok(())
     }
 }

@@ -1,8 +1,10 @@
-//! Resolving the paths of the declarations against a schema's types, and what may be written where.
+//! Resolving the paths of the mutation-semantics declarations against a schema's types, and what may be written
+//! where: what the checks of `entities` and `mutations` are made of.
 
-use apollo_compiler::ast::{FieldDefinition, Type};
+use apollo_compiler::ast::{Directive, FieldDefinition, Type};
 use apollo_compiler::schema::ExtendedType;
 use apollo_compiler::{Node, Schema};
+use runtime::rules::EffectContext;
 
 /// Where an input path leads: its type, and the prefixes it passes through that are lists.
 pub(super) struct InputAt {
@@ -31,7 +33,8 @@ const NUMBERS: &[&str] = &[
 /// The declarations of one schema, with what checking them needs.
 pub(super) struct Checker<'a> {
     pub(super) schema: &'a Schema,
-    pub(super) problems: Vec<String>,
+    /// Each problem with the directive it is reported at.
+    pub(super) problems: Vec<(Node<Directive>, String)>,
     /// `@account` types by role.
     pub(super) accounts: Vec<(String, String)>,
     /// The type of the lookup without arguments (`viewer`): the caller's user.
@@ -165,13 +168,12 @@ impl Checker<'_> {
         }
     }
 
-    pub(super) fn context_fits(&self, context: &str, named: &str) -> bool {
+    pub(super) fn context_fits(&self, context: EffectContext, named: &str) -> bool {
         match context {
-            "CALLER_ACCOUNT" => self.is_account(named),
-            "CALLER_USER" => self.user_type.as_deref() == Some(named),
-            "NOW" => matches!(named, "Date" | "DateTime"),
-            "GENERATED" => matches!(named, "String" | "ID" | "URL"),
-            _ => false,
+            EffectContext::CallerAccount => self.is_account(named),
+            EffectContext::CallerUser => self.user_type.as_deref() == Some(named),
+            EffectContext::Now => matches!(named, "Date" | "DateTime"),
+            EffectContext::Generated => matches!(named, "String" | "ID" | "URL"),
         }
     }
 
