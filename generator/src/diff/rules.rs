@@ -1,12 +1,14 @@
 //! Rule changes: differences in what the directives of `schemas/rules.graphql` promise (roles, scopes, page sizes,
-//! quotas, complexity and costs, invariants, REST bindings, error format, auth), each classified by whom it breaks.
+//! quotas, complexity and costs, invariants, REST bindings, error format, auth, mutation semantics), each classified
+//! by whom it breaks.
 //!
 //! The rules are the typed contract of `runtime::rules`, read by the generator's own reader (`crate::rules`), the
-//! same table the server enforces and the harness checks. Vocabulary directives this module does not classify yet
-//! (mutation effects, once declared) are still reported, as dangerous, with their old and new text.
+//! same table the server enforces and the harness checks. A vocabulary directive this module does not classify (one
+//! added to the vocabulary later) is still reported, as dangerous, with its old and new text.
 
 use std::collections::{BTreeMap, BTreeSet};
 
+mod effects;
 mod field;
 mod schema;
 
@@ -37,6 +39,10 @@ const CLASSIFIED: &[&str] = &[
     "rest",
     "restParam",
     "invariant",
+    "effect",
+    "entity",
+    "relation",
+    "account",
     // Provenance, not a promise to clients.
     "source",
 ];
@@ -61,6 +67,7 @@ pub(crate) fn changes(
     };
     let renamed = metadata(old_schema, old) != metadata(new_schema, new);
     schema::changes(&mut out, old, new, renamed);
+    effects::declarations(&mut out, old, new);
     let empty = empty_field();
     let by_field = |rules: &'_ Rules| -> BTreeMap<(String, String), usize> {
         rules
@@ -78,13 +85,9 @@ pub(crate) fn changes(
         }
         let before = old_index.get(key).map_or(&empty, |&i| &old.fields[i]);
         let after = new_index.get(key).map_or(&empty, |&i| &new.fields[i]);
-        field::changes(
-            &mut out,
-            &format!("{}.{}", key.0, key.1),
-            before,
-            after,
-            new,
-        );
+        let coordinate = format!("{}.{}", key.0, key.1);
+        field::changes(&mut out, &coordinate, before, after, new);
+        effects::changes(&mut out, &coordinate, before, after);
     }
     unclassified(&mut out, old_schema, new_schema, vocabulary);
     out.0
