@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use futures::FutureExt;
 use futures::future::LocalBoxFuture;
-use generated::worksome::{RULES, engine};
+use generated::worksome::{PUBLIC_SDL, RULES};
 use runtime::ErrorCode;
 use runtime::engine::{Engine, Limits};
 use runtime::response::{JsonValue, Response, ResponseError};
@@ -32,7 +32,8 @@ pub struct WorksomeApi {
 
 impl WorksomeApi {
     pub fn new(_seed: u64, faults: Faults, limits: Limits) -> Self {
-        let engine = engine(limits);
+        // Served from the contract alone: the store walks the public SDL, so no typed module is needed.
+        let engine = Engine::new(PUBLIC_SDL, "worksome.graphql", limits);
         let model = Model::new(engine.schema().clone(), &RULES);
         // The fixtures are part of the binary and checked by the tests: they always load.
         let data = Data::from_json(FIXTURES, |t| RULES.entity(t).is_some()).unwrap_or_default();
