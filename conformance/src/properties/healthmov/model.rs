@@ -15,10 +15,10 @@ use proptest_state_machine::ReferenceStateMachine;
 use serde_json::{Value, json};
 
 use super::session::nanos;
+use super::walk::walk_companies;
 use crate::credentials::Credential;
 use crate::ensure;
 use crate::property::{Case, CaseError, Check, Context, Group, Property, check};
-use readback::walk_companies;
 
 mod readback;
 
@@ -565,7 +565,7 @@ impl Machine<'_, '_, '_> {
                     "createDepartment",
                     "another client's createDepartment in the caller's company",
                 )?;
-                let listed = walk_companies(self, other)?;
+                let listed = walk_companies(self.case, other)?;
                 ensure!(
                     !listed.contains(&c.id),
                     "another client's `companies` lists the caller's company {}",
