@@ -2,6 +2,7 @@
 //! (H2), walks that reflect each write once (P8), and how its documented examples are filled for X1.
 
 pub mod examples;
+pub mod invariants;
 pub mod model;
 pub mod session;
 pub mod walk;
