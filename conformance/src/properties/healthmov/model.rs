@@ -408,7 +408,7 @@ impl Machine<'_, '_, '_> {
                     if let Some(off) = d.off { v["dateOfOffboarding"] = json!(self.date(off)); }
                     v
                 }).collect();
-                let mut vars = json!({"c": c.id, "d": department, "on": self.date(*on), "email": email, "n": number, "deps": deps, "x": external_id(&number)});
+                let mut vars = json!({"c": c.id, "d": department, "on": self.date(*on), "email": email, "n": number, "deps": deps, "x": external_id(company, &number)});
                 if let Some(off) = off {
                     vars["off"] = json!(self.date(*off));
                 }
@@ -599,7 +599,8 @@ fn ordered(e: &EmployeeModel) -> bool {
             .all(|(on, off)| ok(on.or(Some(e.on)), off.or(e.off)))
 }
 
-/// The externalId an employee of the model is written with: its number's.
-fn external_id(number: &str) -> String {
-    format!("x-{number}")
+/// The externalId an employee of the model is written with: its company's index and number (unique per client, as
+/// externalIds are, while a number may repeat across companies).
+fn external_id(company: usize, number: &str) -> String {
+    format!("x-{company}-{number}")
 }

@@ -143,7 +143,7 @@ impl Machine<'_, '_, '_> {
         let (company, number) = &all[employee % all.len()];
         let model = &self.companies[*company].employees[number];
         let query = "query($x: String!) { searchEmployee(externalId: $x) { id } }";
-        let found = self.send(other, query, json!({"x": external_id(number)}))?;
+        let found = self.send(other, query, json!({"x": external_id(*company, number)}))?;
         ensure!(
             found
                 .pointer("/data/searchEmployee")
@@ -151,11 +151,15 @@ impl Machine<'_, '_, '_> {
             "another client found the caller's employee {:?} by its externalId: {found}",
             model.id
         );
-        let own = self.send(self.caller, query, json!({"x": external_id(number)}))?;
+        let own = self.send(
+            self.caller,
+            query,
+            json!({"x": external_id(*company, number)}),
+        )?;
         ensure!(
             own.pointer("/data/searchEmployee/id") == Some(&json!(model.id)),
             "searchEmployee({:?}) does not find the caller's employee {:?}: {own}",
-            external_id(number),
+            external_id(*company, number),
             model.id
         );
         let reply = self.send(
