@@ -11,7 +11,8 @@ use crate::runner::RunError;
 
 /// Checks that `url` answers and serves the API of `rules`: a GraphQL endpoint answers a GraphQL request with
 /// something other than 404, 405 or a page that is not JSON; a REST API's first `GET` route answers its first
-/// credential's account with something other than 404, 405 or a page that is not JSON.
+/// credential's account with something other than 404, 405 or a page that is not JSON; a 404 unlike the one of a path
+/// nobody serves, in the API's error format, is the route refusing the account instead.
 pub fn check_served(
     client: &Client,
     rules: &'static ApiRules,
@@ -52,19 +53,37 @@ pub fn check_served(
     let Ok(response) = client.send(request).response else {
         return Ok(());
     };
-    match unserved(&response) {
-        // The API's own error body: the route is there, but not the account the credentials name.
-        Some(answer) if rest::error_message(&response).is_some() => Err(not_served(format!(
-            "`{route}` answers {answer} with the API's error ({}): the account `{account}` of the first \
-             credential is not served there (check `account` in --credentials)",
-            rest::digest(&response)
-        ))),
-        Some(answer) => Err(not_served(format!(
-            "`{route}` answers {answer}: `{url}` does not serve `{api}` (check --target: the prefix the API's \
-             routes hang below, e.g. https://host/workable)"
-        ))),
-        None => Ok(()),
+    let Some(answer) = unserved(&response) else {
+        return Ok(());
+    };
+    // The route's own refusal (an unknown account) differs from what the target answers on a path nobody serves.
+    let mut nowhere = Request {
+        method: "GET".to_owned(),
+        url: format!(
+            "{}/conformance-probe/no-such-route",
+            url.trim_end_matches('/')
+        ),
+        headers: Vec::new(),
+        body: None,
+    };
+    if let Some(c) = credential {
+        nowhere = nowhere.header("Authorization", &c.authorization);
     }
+    let like_nowhere = client
+        .send(nowhere)
+        .response
+        .is_ok_and(|n| n.status == response.status && n.body == response.body);
+    if !like_nowhere && rest::error_message(&response).is_some() {
+        return Err(not_served(format!(
+            "`{route}` answers {answer} with the API's error ({}): the account `{account}` of the first credential \
+             is not served there (check `account` in --credentials)",
+            rest::digest(&response)
+        )));
+    }
+    Err(not_served(format!(
+        "`{route}` answers {answer}, as a path nobody serves would: `{url}` does not serve `{api}` (check \
+         --target: the prefix the API's routes hang below, e.g. https://host/workable)"
+    )))
 }
 
 /// How a response says that nothing is served there: 404 or 405, or a success that is not JSON (a web page).

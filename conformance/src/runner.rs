@@ -234,15 +234,21 @@ pub fn run(
     let runs = |p: &Property| {
         !(config.skip.iter().any(|id| id == p.id) || (p.writes && config.settings.read_only))
     };
-    let planned: Vec<(u32, f64)> = plan
+    let planned: Vec<(u32, crate::budget::Cost)> = plan
         .iter()
         .flat_map(|(target, _, props)| {
             props.iter().map(move |p| match runs(p) {
                 true => (
                     p.cases(config.settings.cases),
-                    crate::budget::requests_per_case(target, p, &config.settings),
+                    crate::budget::requests(target, p, &config.settings),
                 ),
-                false => (0, 0.0),
+                false => (
+                    0,
+                    crate::budget::Cost {
+                        setup: 0.0,
+                        per_case: 0.0,
+                    },
+                ),
             })
         })
         .collect();
