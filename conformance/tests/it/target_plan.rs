@@ -12,7 +12,6 @@ use reference_server::Options;
 
 /// The reference server on a free port, `http://127.0.0.1:PORT`.
 fn serve(runtime: &tokio::runtime::Runtime) -> String {
-    let options = Options::default();
     let listener = runtime
         .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
         .expect("a free port");
