@@ -1,6 +1,6 @@
 //! One case of a property: the requests it sends (through the run's client, throttled ones waited out within
 //! `--max-wait`), kept for the failure report, and the ways a case can end (hold, fail, reject its input, or
-//! conclude nothing).
+//! conclude nothing). Every response is searched for leaked internals (E4), in whichever property received it.
 
 use std::cell::RefCell;
 use std::time::Duration;
@@ -69,7 +69,11 @@ impl<'c, 'a> Case<'c, 'a> {
     pub fn send(&self, request: Request) -> Result<Response, CaseError> {
         let exchange = self.cx.client.send(request);
         let response = exchange.response.clone();
+        let leak = response
+            .as_ref()
+            .map_or(Ok(()), |r| no_internals(&exchange.request, r));
         self.log.borrow_mut().push(exchange);
+        leak?;
         match response {
             Ok(r) => Ok(r),
             Err(TransportError::BudgetSpent(max)) => Err(CaseError::Inconclusive(format!(
@@ -201,7 +205,12 @@ impl Case<'_, '_> {
         let mut error = None;
         for exchange in exchanges {
             match &exchange.response {
-                Ok(r) => responses.push(r.clone()),
+                Ok(r) => {
+                    if let Err(leak) = no_internals(&exchange.request, r) {
+                        error.get_or_insert(leak);
+                    }
+                    responses.push(r.clone());
+                }
                 Err(TransportError::BudgetSpent(max)) => {
                     error.get_or_insert(CaseError::Inconclusive(format!(
                         "the request budget of {max} requests is spent (raise --max-requests)"
@@ -217,5 +226,24 @@ impl Case<'_, '_> {
             Some(e) => Err(e),
             None => Ok(responses),
         }
+    }
+}
+
+/// E4 on every response a case receives, whichever property sent it: no internals in any language's form
+/// ([`crate::leaks`]). What the request itself sent (raw or JSON-escaped) is the client's own text quoted back.
+fn no_internals(request: &Request, response: &Response) -> Result<(), CaseError> {
+    let echoed = |shown: &str| {
+        let escaped = shown.replace('\\', "\\\\").replace('"', "\\\"");
+        request.url.contains(shown)
+            || request
+                .body
+                .as_deref()
+                .is_some_and(|b| b.contains(shown) || b.contains(&escaped))
+    };
+    match crate::leaks::find(&response.body, response.json().as_ref(), &echoed) {
+        Some(leak) => Err(CaseError::fail(format!(
+            "the response leaks internals (E4): {leak}"
+        ))),
+        None => Ok(()),
     }
 }

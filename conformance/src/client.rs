@@ -221,6 +221,15 @@ impl Client {
         }
     }
 
+    /// The pace requests are sent at now, requests a second (`None`: as fast as the target answers).
+    pub fn rate(&self) -> Option<f64> {
+        let paced = *self.paced_to.lock().unwrap_or_else(|e| e.into_inner());
+        match (self.limits.rate.filter(|r| *r > 0.0), paced) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
     /// Why the target counts as down: the last of [`DOWN_AFTER`] requests in a row that got no answer at all.
     pub fn target_down(&self) -> Option<String> {
         let unanswered = self.unanswered.lock().unwrap_or_else(|e| e.into_inner());
@@ -337,16 +346,12 @@ impl Client {
     }
 
     fn pace(&self) {
-        let paced = if self.quota_pacing.load(Ordering::SeqCst) {
-            *self.paced_to.lock().unwrap_or_else(|e| e.into_inner())
+        let rate = if self.quota_pacing.load(Ordering::SeqCst) {
+            self.rate()
         } else {
-            None
+            self.limits.rate.filter(|r| *r > 0.0)
         };
-        let rate = match (self.limits.rate.filter(|r| *r > 0.0), paced) {
-            (Some(a), Some(b)) => a.min(b),
-            (Some(r), None) | (None, Some(r)) => r,
-            (None, None) => return,
-        };
+        let Some(rate) = rate else { return };
         let interval = Duration::from_secs_f64(1.0 / rate);
         let wait = {
             let mut slot = self.next_slot.lock().unwrap_or_else(|e| e.into_inner());

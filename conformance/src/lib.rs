@@ -48,6 +48,7 @@
 //! [`client::Client`], which enforces the request budget and pacing and records every exchange for replay; REST
 //! calls are built from the rules table's `@rest` bindings by [`rest`].
 
+pub mod budget;
 pub mod case;
 pub mod client;
 pub mod credentials;
@@ -59,6 +60,7 @@ pub mod leaks;
 pub mod login;
 pub mod outcome;
 pub mod pacing;
+pub mod probe;
 pub mod properties;
 pub mod property;
 pub mod querygen;

@@ -85,11 +85,16 @@ struct Args {
     /// Skip every property that writes (safe against a production API).
     #[arg(long)]
     read_only: bool,
-    /// Stop sending after this many requests (properties not finished are reported inconclusive). Default: 50000
-    /// against the embedded server, 5000 against a target.
+    /// At most this many requests in the run. The plan is fitted to it before the run starts: when the properties'
+    /// cases would need more, every property keeps one case and the same share of the rest. Default: 50000 against
+    /// the embedded server; against a target 5000, or what its quota serves in 10 minutes where the quota is
+    /// reported nowhere and sets the pace (Healthmov: 900).
     #[arg(long, value_name = "N")]
     max_requests: Option<u64>,
-    /// At most this many requests a second. Default: unlimited against the embedded server, 10 against a target.
+    /// At most this many requests a second. Default: unlimited against the embedded server; against a target 10,
+    /// and slower where its quota needs it: a quota reported nowhere (Healthmov) is paced to nine tenths of its
+    /// declared limit per window (100 a minute: 1.5 a second), one the target reports (Greenhouse, Workable) to what
+    /// it reports, when the run needs more than remains. A quota is never paced faster than it allows.
     #[arg(long, value_name = "PER_SECOND")]
     rate: Option<f64>,
     /// Seconds one request may take before it counts as a timeout (a finding).
@@ -190,6 +195,7 @@ fn run(args: Args) -> anyhow::Result<u8> {
     }
     let embedded = args.target.is_none();
     let mut strict = args.strict;
+    let mut budget = conformance::pacing::TARGET_BUDGET;
     let mode = match (&args.target, &args.api, &args.credentials) {
         #[cfg(feature = "embedded")]
         (None, api, _) => Mode::Embedded {
@@ -205,7 +211,8 @@ fn run(args: Args) -> anyhow::Result<u8> {
             let loaded = conformance::credentials::load(path)?;
             strict |= loaded.run.strict;
             let credentials = loaded.credentials;
-            conformance::runner::rules_of(api)?;
+            let rules = conformance::runner::rules_of(api)?;
+            budget = conformance::pacing::default_budget(rules, &credentials);
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 bail!("--target must be an http:// or https:// URL, got `{url}`");
             }
@@ -237,9 +244,13 @@ fn run(args: Args) -> anyhow::Result<u8> {
         limits: ClientLimits {
             max_requests: Some(
                 args.max_requests
-                    .unwrap_or(if embedded { 50_000 } else { 5_000 }),
+                    .unwrap_or(if embedded { 50_000 } else { budget }),
             ),
-            rate: args.rate.or(if embedded { None } else { Some(10.0) }),
+            rate: args.rate.or(if embedded {
+                None
+            } else {
+                Some(conformance::pacing::TARGET_RATE)
+            }),
             timeout: Duration::from_secs(args.timeout.max(1)),
         },
         only: args.only.clone(),

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 #[cfg(feature = "embedded")]
 use reference_server::Fault;
-use runtime::rules::{ApiRules, Transport};
+use runtime::rules::ApiRules;
 
 use crate::client::{Client, ClientError, ClientLimits, Request};
 use crate::credentials::Credential;
@@ -14,7 +14,7 @@ use crate::credentials::Credential;
 use crate::embedded::{Embedded, EmbeddedError};
 use crate::event::{Event, Reporter};
 use crate::outcome::{PropertyResult, RunSummary, Verdict};
-use crate::property::{Context, Settings, Target};
+use crate::property::{Context, Property, Settings, Target};
 use crate::redact::Secrets;
 use crate::report::ReportError;
 use crate::schema::{SchemaError, SchemaInfo};
@@ -174,30 +174,8 @@ pub fn run(
             if credentials.is_empty() && rules.auth.is_some() {
                 return Err(RunError::NoCredentials { api: api.clone() });
             }
-            // One request first: a target that cannot be reached is a configuration error, not 28 failures.
-            let probe = client.send(Request::post_json(
-                url,
-                r#"{"query":"{ __typename }"}"#.to_owned(),
-            ));
-            match &probe.response {
-                Err(e @ crate::client::TransportError::Connect(_)) => {
-                    return Err(RunError::Unreachable {
-                        url: url.clone(),
-                        reason: e.to_string(),
-                    });
-                }
-                // A GraphQL API whose endpoint is not there: nothing of it can be checked.
-                Ok(r) if rules.transport == Transport::Graphql && matches!(r.status, 404 | 405) => {
-                    return Err(RunError::NotServed {
-                        reason: format!(
-                            "`{url}` answers HTTP {} to a GraphQL request: it does not serve `{api}` there",
-                            r.status
-                        ),
-                        served: "none known".to_owned(),
-                    });
-                }
-                _ => {}
-            }
+            // A target that cannot be reached, or does not serve the API, is a configuration error, not 28 failures.
+            crate::probe::check_served(&client, rules, url, credentials)?;
             let target = Target {
                 rules,
                 url: url.trim_end_matches('/').to_owned(),
@@ -259,18 +237,45 @@ pub fn run(
         })
         .chain(notes)
         .collect();
-    let planned_cases: u64 = plan
+    // The plan fitted to the request budget: fewer cases for every property rather than the last ones unrun.
+    let runs = |p: &Property| {
+        !(config.skip.iter().any(|id| id == p.id) || (p.writes && config.settings.read_only))
+    };
+    let planned: Vec<(u32, crate::budget::Cost)> = plan
         .iter()
-        .flat_map(|(_, _, props)| props.iter())
-        .map(|p| u64::from(p.cases(config.settings.cases)))
-        .sum();
+        .flat_map(|(target, _, props)| {
+            props.iter().map(move |p| match runs(p) {
+                true => (
+                    p.cases(config.settings.cases),
+                    crate::budget::requests(target, p, &config.settings),
+                ),
+                false => (
+                    0,
+                    crate::budget::Cost {
+                        setup: 0.0,
+                        per_case: 0.0,
+                    },
+                ),
+            })
+        })
+        .collect();
+    let fit = crate::budget::fit(&planned, config.limits.max_requests);
+    let planned_cases: u64 = fit.cases.iter().map(|n| u64::from(*n)).sum();
     let mut target_lines = target_lines;
+    if fit.trimmed {
+        let kept = fit.cases.iter().filter(|n| **n > 0);
+        target_lines.push(format!(
+            "the plan is trimmed to fit --max-requests {}: about {} requests, every property keeping one case and \
+             the same share of the rest ({} to {} cases a property, of up to {})",
+            config.limits.max_requests.unwrap_or_default(),
+            fit.estimate,
+            kept.clone().min().unwrap_or(&0),
+            kept.max().unwrap_or(&0),
+            config.settings.cases
+        ));
+    }
     if let Some(target) = targets.iter().find(|t| !t.embedded)
-        && let Some(notice) = crate::pacing::plan(
-            &client,
-            target,
-            planned_cases * crate::pacing::REQUESTS_PER_CASE,
-        )
+        && let Some(notice) = crate::pacing::plan(&client, target, fit.estimate)
     {
         target_lines.push(notice);
     }
@@ -284,8 +289,13 @@ pub fn run(
         .then(|| Secrets::of(targets.iter().flat_map(|t| t.credentials.iter())));
     let mut results = Vec::new();
     let mut stopped = None;
+    let mut fitted_cases = fit.cases.iter().copied();
     'plan: for (target, schema, properties) in &plan {
         for property in properties {
+            let settings = Settings {
+                cases: fitted_cases.next().unwrap_or(config.settings.cases).max(1),
+                ..config.settings.clone()
+            };
             if let Some(reason) = client.target_down() {
                 stopped = Some(format!(
                     "the target stopped answering ({reason}, {} requests in a row); the run stopped before {} {}",
@@ -303,7 +313,7 @@ pub fn run(
                 api: &target.rules.name,
                 id: property.id,
                 name: property.name,
-                planned_cases: property.cases(config.settings.cases),
+                planned_cases: property.cases(settings.cases),
             });
             let check = if config.fail_fast
                 && results.iter().any(|r: &PropertyResult| r.verdict.failed())
@@ -339,7 +349,7 @@ pub fn run(
                     schema,
                     target,
                     client: &client,
-                    settings: &config.settings,
+                    settings: &settings,
                     property,
                     emit: &emit,
                 };

@@ -93,6 +93,7 @@ fn main() {
                 authorization: Some(authorization.clone()),
                 read_only: false,
                 origin: None,
+                client: None,
             };
             let outcome = pipeline::run(&dyn_api, &shared, request).await.unwrap();
             render::to_bytes(&*dyn_api, &outcome.response, &Faults::none())

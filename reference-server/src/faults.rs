@@ -148,6 +148,12 @@ faults! {
         "`paginatorInfo.hasMorePages` is true on the last page.";
     ValidationWithoutPaths = "validation-without-paths", "worksome",
         "Validation errors lose `extensions.validation`, the messages keyed by input path.";
+    CompaniesWalkOmitsNewest = "companies-walk-omits-newest", "healthmov_user_management",
+        "Walks of `companies` leave out the client's newest company (a listing one write behind), and count without it.";
+    InternalsInAuthRefusals = "internals-in-auth-refusals", "healthmov_user_management",
+        "A refused token (unknown, tampered, expired, revoked) gets the token check's Python traceback after its message.";
+    QuotaRefusalUnmarked = "quota-refusal-unmarked", "healthmov_user_management",
+        "A request past the quota is refused with HTTP 200 and a bare message, not 429: nothing marks it as a quota refusal.";
 }
 
 impl fmt::Display for Fault {

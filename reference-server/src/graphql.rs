@@ -4,11 +4,13 @@
 //!
 //! Status codes: under `application/json` everything that reaches GraphQL is 200 (as the Greenhouse document
 //! promises); under `application/graphql-response+json` a request error is 4xx (parse and validation 400,
-//! authentication 401, authorization 403, quota 429). Malformed HTTP is 400, 405, 406, 413 or 415 either way.
+//! authentication 401, authorization 403, quota 429). A quota declared `exceeded: HTTP_429` is 429 under both, with
+//! `Retry-After`. Malformed HTTP is 400, 405, 406, 413 or 415 either way.
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use axum::Extension;
 use axum::body::Body;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri, header};
@@ -18,6 +20,7 @@ use runtime::response::{JsonMap, Response as GraphqlResponse, ResponseError};
 use serde_json::Value;
 
 use crate::api::GraphqlApi;
+use crate::connections::ClientAddress;
 use crate::faults::Fault;
 use crate::pipeline::{self, GraphqlRequest, Rejection, Shared};
 use crate::render;
@@ -53,6 +56,7 @@ pub async fn handle(
     method: Method,
     uri: Uri,
     headers: HeaderMap,
+    client: Option<Extension<ClientAddress>>,
     body: Body,
 ) -> Response {
     let accept = headers
@@ -119,6 +123,7 @@ pub async fn handle(
                 .faults()
                 .is_active(Fault::MutationOverGetExecuted),
         origin: crate::rest::origin(&endpoint.shared.options.config, &headers),
+        client: client.map(|Extension(ClientAddress(ip))| ip),
     };
     answer(&endpoint, media, request).await
 }
@@ -131,6 +136,11 @@ async fn answer(endpoint: &Endpoint, media: MediaType, request: GraphqlRequest) 
             let mut response = graphql_response(endpoint, media, outcome.response);
             if let Some(name) = operation {
                 response.extensions_mut().insert(OperationName(name));
+            }
+            if response.status() == StatusCode::TOO_MANY_REQUESTS
+                && let Some(info) = outcome.rate_limit
+            {
+                retry_after(&mut response, info.reset_at);
             }
             if reports_in_headers(endpoint.api.rules()) {
                 crate::rest::rate_limit_headers(
@@ -284,6 +294,18 @@ fn graphql_response(endpoint: &Endpoint, media: MediaType, response: GraphqlResp
         (_, Some(ErrorCode::ParseFailed)) if endpoint.api.parse_failure_is_bad_request() => {
             StatusCode::BAD_REQUEST
         }
+        // A quota declared `exceeded: HTTP_429` (Healthmov) is refused with 429 under either media type: for an
+        // API without error codes, the status is how a client tells a spent quota from other errors.
+        // FAULT(quota-refusal-unmarked): the refusal goes out as HTTP 200, like any other error.
+        (_, Some(ErrorCode::RateLimited))
+            if refuses_with_429(endpoint.api.rules())
+                && !endpoint
+                    .shared
+                    .faults()
+                    .is_active(Fault::QuotaRefusalUnmarked) =>
+        {
+            StatusCode::TOO_MANY_REQUESTS
+        }
         (MediaType::Json, _) | (_, None) => StatusCode::OK,
         (MediaType::GraphqlResponseJson, Some(code)) => match code {
             ErrorCode::Unauthenticated => StatusCode::UNAUTHORIZED,
@@ -350,6 +372,21 @@ fn negotiate(accept: &str) -> Option<MediaType> {
         })
         .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
         .map(|(_, _, media)| media)
+}
+
+fn refuses_with_429(rules: &runtime::rules::ApiRules) -> bool {
+    rules
+        .rate_limits
+        .iter()
+        .any(|r| r.exceeded == runtime::rules::RateLimitExceeded::Http429)
+}
+
+/// `Retry-After`: whole seconds until the quota resets (at least 1), as RFC 9110 gives it.
+fn retry_after(response: &mut Response, reset_at: chrono::DateTime<chrono::Utc>) {
+    let seconds = (reset_at - chrono::Utc::now()).num_seconds().max(1);
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
 }
 
 fn reports_in_headers(rules: &runtime::rules::ApiRules) -> bool {

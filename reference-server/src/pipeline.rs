@@ -4,6 +4,7 @@
 //! request error (no `data`), so a refused request changes nothing, and an anonymous client never fills the cache.
 
 use std::borrow::Cow;
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use apollo_compiler::ExecutableDocument;
@@ -60,6 +61,9 @@ pub struct GraphqlRequest {
     pub read_only: bool,
     /// `http://host[:port]` as the client addressed the server, for absolute links in responses.
     pub origin: Option<String>,
+    /// The client's address, when the request came over a connection: an operation of `@public` fields alone (a
+    /// login) counts against the quota of this address, having no credential to count against.
+    pub client: Option<IpAddr>,
 }
 
 /// A GraphQL response, and the caller's quota when one was counted (for APIs that report it in headers).
@@ -181,8 +185,15 @@ pub async fn admit(
                 ));
             }
             Err(AuthFailure::Invalid) => {
+                // FAULT(internals-in-auth-refusals): the token check's traceback follows the message.
+                let message = if shared.faults().is_active(Fault::InternalsInAuthRefusals) {
+                    "Invalid credentials.\nTraceback (most recent call last):\n  File \"/srv/healthmov/users/auth.py\", \
+                     line 61, in authenticate\n    raise jwt.InvalidTokenError(token)"
+                } else {
+                    "Invalid credentials."
+                };
                 return Ok(Admission::Refused(
-                    refuse(ErrorCode::Unauthenticated, "Invalid credentials.").into(),
+                    refuse(ErrorCode::Unauthenticated, message).into(),
                 ));
             }
         }
@@ -192,19 +203,24 @@ pub async fn admit(
         ..RequestMeta::default()
     };
     let mut refused_after_all = None;
-    if !principal.is_anonymous()
+    // A credential counts against its own quota. An operation of public fields alone (a login) has no credential
+    // yet: it counts against its client's address, so that guessing passwords is paced like everything else (per
+    // address rather than per user name, which would let anyone lock a user out by failing logins in their name).
+    let quota_key = if principal.is_anonymous() {
+        request.client.map(|ip| format!("client address {ip}"))
+    } else {
+        Some(principal.id.clone())
+    };
+    if let Some(quota_key) = quota_key
         && let Some((limit, window)) = shared
             .options
             .config
             .rate_limit(rules, principal.token_kind.as_deref())
     {
-        match shared.limiter.check(
-            &rules.name,
-            &principal.id,
-            limit,
-            window,
-            chrono::Utc::now(),
-        ) {
+        match shared
+            .limiter
+            .check(&rules.name, &quota_key, limit, window, chrono::Utc::now())
+        {
             // FAULT(unreported-quota-not-enforced): a quota reported nowhere is never felt either.
             Decision::Refused(info) if !quota_lifted(shared, rules, &principal) => {
                 // FAULT(throttled-write-applied): a refused mutation still executes (its answer is the refusal).

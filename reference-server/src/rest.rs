@@ -9,13 +9,13 @@ use std::sync::Arc;
 use apollo_compiler::Schema;
 use apollo_compiler::ast::Type;
 use apollo_compiler::schema::ExtendedType;
-use axum::Router;
 use axum::body::Body;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodFilter, MethodRouter, on};
+use axum::{Extension, Router};
 use runtime::ErrorCode;
 use runtime::apollo_compiler;
 use runtime::response::{JsonMap, JsonValue};
@@ -23,6 +23,7 @@ use runtime::rules::{FieldRules, HttpMethod, ParamLocation, RestBinding};
 use serde_json::{Value, json};
 
 use crate::api::{GraphqlApi, RateLimitInfo};
+use crate::connections::ClientAddress;
 use crate::faults::{Fault, Faults};
 use crate::pipeline::{self, Admission, GraphqlRequest, Rejection, Shared};
 use crate::rest_input;
@@ -237,6 +238,7 @@ async fn handle(
     path: Result<Path<HashMap<String, String>>, PathRejection>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
     headers: HeaderMap,
+    client: Option<Extension<ClientAddress>>,
     body: Body,
 ) -> Response {
     let faults = route.shared.faults();
@@ -265,6 +267,7 @@ async fn handle(
         authorization,
         read_only: false,
         origin: origin(&route.shared.options.config, &headers),
+        client: client.map(|Extension(ClientAddress(ip))| ip),
     };
     // Credentials, quota and scopes first, then the request's own errors: a caller hears 401, 429 and 403 before
     // 400, and a malformed request still counts against the quota.

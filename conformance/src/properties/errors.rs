@@ -406,16 +406,6 @@ pub fn check_codes(cx: &Context<'_>, reply: &Reply) -> CaseResult {
     Ok(())
 }
 
-/// E4 on one response body: no internals in any language's form ([`crate::leaks`]).
-pub fn check_no_internals(body: &str, json: Option<&Value>) -> CaseResult {
-    match crate::leaks::find(body, json) {
-        Some(leak) => Err(CaseError::fail(format!(
-            "the response leaks internals: {leak}"
-        ))),
-        None => Ok(()),
-    }
-}
-
 fn send_invalid(case: &Case<'_, '_>, invalid: &Invalid) -> Result<Reply, CaseError> {
     let reply = case.graphql(
         case.cx.target.primary(),
@@ -520,10 +510,11 @@ fn run_e3(cx: &Context<'_>) -> Check {
     })
 }
 
+/// Every response of every property is searched for internals (`Case::send`); E4 sends the requests most likely to
+/// show them: invalid ones, whose errors a careless server fills with its exceptions.
 fn run_e4(cx: &Context<'_>) -> Check {
     check(cx, invalid_requests(cx), |case, invalid| {
-        let reply = send_invalid(case, &invalid)?;
-        check_no_internals(&reply.body.to_string(), Some(&reply.body))
+        send_invalid(case, &invalid).map(drop)
     })
 }
 
@@ -584,9 +575,7 @@ fn run_e5(cx: &Context<'_>) -> Check {
             "a malformed request got HTTP {} (a server error)",
             response.status
         );
-        let json = response.json();
-        check_no_internals(&response.body, json.as_ref())?;
-        if let Some(json) = json
+        if let Some(json) = response.json()
             && json.get("errors").is_some()
         {
             let reply = Reply {

@@ -5,7 +5,7 @@
 //! REST), complexity (C), auth, roles and scopes (A1, A2, A4), rate limits by quota field or headers (R) and
 //! documented examples (X). Properties that need an API's domain (what a mutation creates, what a filter selects,
 //! which role changes a document forbids) live in a module per API: `greenhouse` (F1, M1, P8 and the write R4
-//! probes with) and `workable` (A3, A5, M2, the `status` filter and its write probe).
+//! probes with), `workable` (A3, A5, M2, the `status` filter and its write probe) and `healthmov` (H1, H2, P8).
 pub mod auth;
 pub mod complexity;
 pub mod errors;
@@ -136,9 +136,11 @@ pub fn for_api(rules: &ApiRules) -> Vec<&'static Property> {
             &workable::accounts::A5,
             &workable::concurrent::M2,
         ]),
-        "healthmov_user_management" => {
-            list.extend([&healthmov::session::H1, &healthmov::model::H2])
-        }
+        "healthmov_user_management" => list.extend([
+            &healthmov::session::H1,
+            &healthmov::model::H2,
+            &healthmov::walk::P8,
+        ]),
         _ => {}
     }
     // By family, then in a stable order within it (ids sort as written: A1 < A2 < A3 ..., P9 < P10 by number).

@@ -1,24 +1,25 @@
 //! R7: a quota that the API reports nowhere (`@rateLimit(reportedBy: NONE)`, Healthmov) is read from its refusals.
 //! From the start of a window, exactly `limit` requests of a credential are served and the next is refused in the
-//! API's error format with no data; meanwhile another credential is still served, and the next window serves again.
+//! API's error format with no data, marked as a quota refusal (HTTP 429 or the API's rate-limit code, as declared);
+//! meanwhile another credential is still served, and the next window serves again.
 //!
 //! Windows are taken as fixed and aligned to multiples of their length since the epoch (as the reference server
 //! keeps them); a burst that straddles a window boundary is not judged but drawn again.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use runtime::rules::RateLimitReport;
+use runtime::rules::{RateLimitExceeded, RateLimitReport};
 
 use crate::credentials::Credential;
 use crate::ensure;
-use crate::graphql::Reply;
+use crate::graphql::{Reply, rate_limit_code};
 use crate::properties::errors::check_entries;
 use crate::property::{Case, CaseError, Check, Context, Group, Property, check, graphql_endpoint};
 
 pub static R7: Property = Property {
     id: "R7",
     name: "quota-felt",
-    statement: "Where the quota is reported nowhere, it is felt: from a window's start exactly `limit` requests of a credential are served and the next is refused with the API's error and no data, while another credential is still served; the next window serves again.",
+    statement: "Where the quota is reported nowhere, it is felt: from a window's start exactly `limit` requests of a credential are served and the next is refused with the API's error, no data and the declared mark of a spent quota (HTTP 429 or its code), while another credential is still served; the next window serves again.",
     group: Group::RateLimits,
     writes: false,
     max_cases: Some(3),
@@ -114,6 +115,22 @@ fn burst(
         "request {} in one window of a quota of {limit} was served",
         limit + 1
     );
+    // The refusal must be recognisable as one: by its status where the API declares 429, else by its code.
+    let declared = case.cx.rules.rate_limits.first().map(|r| r.exceeded);
+    if declared == Some(RateLimitExceeded::Http429) || rate_limit_code(case.cx.rules).is_some() {
+        ensure!(
+            refused.is_rate_limited(case.cx.rules),
+            "request {} in one window of a quota of {limit} was refused with HTTP {} and {}: nothing marks it as a \
+             spent quota (the API declares {})",
+            limit + 1,
+            refused.status,
+            refused.error_digest(case.cx.rules),
+            match rate_limit_code(case.cx.rules) {
+                Some(code) => format!("the code `{code}`"),
+                None => "HTTP 429".to_owned(),
+            }
+        );
+    }
     check_entries(case.cx, refused)?;
     if let Some(reply) = served_other {
         ensure!(

@@ -4,4 +4,5 @@ mod cli;
 mod hostile;
 mod proof_of_power;
 mod reports;
+mod target_plan;
 mod target_quota;

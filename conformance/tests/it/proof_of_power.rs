@@ -63,6 +63,10 @@ const EXPECTED: &[(&str, &str)] = &[
     ("offboarded-counted-onboarded", "H2"),
     ("foreign-department-accepted", "H2"),
     ("unreported-quota-not-enforced", "R7"),
+    ("quota-refusal-unmarked", "R7"),
+    ("companies-walk-omits-newest", "P8"),
+    // Caught by the search of every response for internals (E4), here in the refused tokens the auth check sends.
+    ("internals-in-auth-refusals", "A1"),
 ];
 
 /// Whether the rules table declares what a property checks, read here independently of the property: a property

@@ -110,11 +110,17 @@ impl Store {
     /// The client's companies, oldest first.
     pub fn companies(&self, client: &str) -> Vec<schema::Company> {
         let data = self.lock();
-        data.companies
+        let mut companies: Vec<schema::Company> = data
+            .companies
             .values()
             .filter(|c| self.owns(client, &c.client))
             .map(|c| c.data.clone())
-            .collect()
+            .collect();
+        // FAULT(companies-walk-omits-newest): the listing is one write behind: the newest company is missing.
+        if self.faults.is_active(Fault::CompaniesWalkOmitsNewest) {
+            companies.pop();
+        }
+        companies
     }
 
     /// A company's departments, oldest first.

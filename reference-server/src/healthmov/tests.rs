@@ -49,6 +49,7 @@ impl Harness {
             authorization: token.map(|t| format!("Bearer {t}")),
             read_only: false,
             origin: None,
+            client: None,
         };
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()

@@ -102,3 +102,74 @@ proptest! {
         }
     }
 }
+
+/// A server whose Healthmov quota is `limit` requests an hour.
+fn quota(limit: u32) -> Router {
+    app_with(reference_server::ServerConfig {
+        rate_limits: vec![reference_server::options::RateLimitOverride {
+            api: "healthmov_user_management".into(),
+            token_kind: None,
+            limit: Some(limit),
+            window_seconds: Some(3600),
+        }],
+        ..reference_server::ServerConfig::default()
+    })
+}
+
+/// A login as the client at `address` sees it (the connection layer marks every request with its client's address).
+async fn login_from(app: &Router, address: [u8; 4], password: &str) -> Reply {
+    let body = json!({
+        "query": format!("mutation {{ login(username: \"acme-hr\", password: \"{password}\") {{ ok accessToken }} }}")
+    });
+    let mut request = Request::post(HEALTHMOV)
+        .header("content-type", "application/json")
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    request
+        .extensions_mut()
+        .insert(reference_server::connections::ClientAddress(address.into()));
+    send(app, request).await
+}
+
+#[tokio::test]
+async fn a_spent_quota_is_refused_with_429_retry_after_and_a_message_only_error() {
+    let app = quota(2);
+    let token = bearer(&app).await;
+    for _ in 0..2 {
+        let served = post(&app, Some(&token), "{ __typename }", Value::Null).await;
+        assert_eq!(served.status, 200, "{}", served.body);
+    }
+    let refused = post(&app, Some(&token), "{ __typename }", Value::Null).await;
+    assert_eq!(refused.status, 429, "{}", refused.body);
+    let wait: u64 = refused.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=3600).contains(&wait), "Retry-After: {wait}");
+    assert_eq!(
+        refused.body,
+        json!({"errors": [{"message": "Rate limit reached."}]}),
+        "a message-only error, and no data"
+    );
+    // Another session has a quota of its own.
+    let other = bearer(&app).await;
+    let served = post(&app, Some(&other), "{ __typename }", Value::Null).await;
+    assert_eq!(served.status, 200, "{}", served.body);
+}
+
+#[tokio::test]
+async fn logins_count_against_their_client_address() {
+    let app = quota(3);
+    for password in ["wrong-1", "wrong-2", "acme-password"] {
+        let reply = login_from(&app, [192, 0, 2, 1], password).await;
+        assert_eq!(reply.status, 200, "{}", reply.body);
+    }
+    // Guessing on: the address has spent its quota, whatever the password.
+    let refused = login_from(&app, [192, 0, 2, 1], "acme-password").await;
+    assert_eq!(refused.status, 429, "{}", refused.body);
+    assert!(refused.body["data"].is_null(), "{}", refused.body);
+    // Another address logs in.
+    let other = login_from(&app, [192, 0, 2, 2], "acme-password").await;
+    assert_eq!(other.body["data"]["login"]["ok"], true, "{}", other.body);
+}

@@ -12,15 +12,18 @@ use std::collections::BTreeMap;
 use chrono::{NaiveDate, TimeDelta, Utc};
 use proptest::prelude::*;
 use proptest_state_machine::ReferenceStateMachine;
+use runtime::rules::InvariantEffect;
 use serde_json::{Value, json};
 
+use super::invariants::{self, DATES_IN_ORDER, OWN_COMPANIES};
 use super::session::nanos;
 use crate::credentials::Credential;
 use crate::ensure;
 use crate::property::{Case, CaseError, Check, Context, Group, Property, check};
-use readback::walk_companies;
+use refusals::{Refusal, refusal};
 
 mod readback;
+mod refusals;
 
 pub static H2: Property = Property {
     id: "H2",
@@ -75,6 +78,12 @@ pub enum Step {
     },
     OtherClient {
         company: usize,
+    },
+    /// A write that breaks an invariant, or another client reaching for the caller's records.
+    Refused {
+        refusal: Refusal,
+        company: usize,
+        employee: usize,
     },
 }
 
@@ -135,6 +144,9 @@ impl ReferenceStateMachine for Writes {
             1 => Just(Step::UnknownCompany),
             1 => (0usize..4).prop_map(|company| Step::MalformedDate { company }),
             1 => (0usize..4).prop_map(|company| Step::OtherClient { company }),
+            2 => (refusal(), 0usize..4, 0usize..8).prop_map(|(refusal, company, employee)| {
+                Step::Refused { refusal, company, employee }
+            }),
         ]
         .boxed()
     }
@@ -221,9 +233,9 @@ fn rand_suffix() -> u32 {
     NEXT.fetch_add(1, Ordering::SeqCst)
 }
 
-const EMPLOYEE: &str = "mutation($c: ID!, $d: ID!, $on: Date!, $off: Date, $email: String!, $n: String!, $deps: [InputDependentObject]) {
+const EMPLOYEE: &str = "mutation($c: ID!, $d: ID!, $on: Date!, $off: Date, $email: String!, $n: String!, $deps: [InputDependentObject], $x: String) {
   createOrUpdateEmployee(companyId: $c, departmentId: $d, dateOfOnboarding: $on, dateOfOffboarding: $off, email: $email,
-      employeeNumber: $n, firstName: \"Model\", lastName: \"Employee\", dependents: $deps) { employee { id } } }";
+      employeeNumber: $n, firstName: \"Model\", lastName: \"Employee\", dependents: $deps, externalId: $x) { employee { id } } }";
 
 impl Machine<'_, '_, '_> {
     fn date(&self, day: Day) -> NaiveDate {
@@ -242,8 +254,15 @@ impl Machine<'_, '_, '_> {
             .body)
     }
 
-    /// A write the model says must be refused: an error, a null payload.
-    fn refused(&self, reply: &Value, field: &str, why: &str) -> Result<(), CaseError> {
+    /// A write that breaks `invariant` of `Mutation.field`: answered as the rules table declares (REJECT: an error
+    /// and a null payload; IGNORE: served).
+    fn broken(
+        &self,
+        reply: &Value,
+        field: &str,
+        invariant: &str,
+        why: &str,
+    ) -> Result<(), CaseError> {
         let payload_null = reply
             .pointer(&format!("/data/{field}"))
             .is_none_or(Value::is_null);
@@ -251,10 +270,16 @@ impl Machine<'_, '_, '_> {
             .get("errors")
             .and_then(Value::as_array)
             .is_some_and(|e| !e.is_empty());
-        ensure!(
-            payload_null && has_error,
-            "{why}: expected an error and a null `{field}`, got {reply}"
-        );
+        match invariants::effect(self.case.cx.rules, field, invariant)? {
+            InvariantEffect::Reject => ensure!(
+                payload_null && has_error,
+                "{why} breaks `{invariant}`, declared REJECT: expected an error and a null `{field}`, got {reply}"
+            ),
+            InvariantEffect::Ignore => ensure!(
+                !payload_null && !has_error,
+                "{why} breaks `{invariant}`, declared IGNORE: expected it served without the input, got {reply}"
+            ),
+        }
         Ok(())
     }
 
@@ -297,8 +322,8 @@ impl Machine<'_, '_, '_> {
         let company = company % self.companies.len();
         let reply = self.send(
             self.caller,
-            "mutation($c: ID!) { createDepartment(companyId: $c, departmentName: \"Model department\") { department { id } } }",
-            json!({"c": self.companies[company].id}),
+            "mutation($c: ID!, $x: String) { createDepartment(companyId: $c, departmentName: \"Model department\", externalId: $x) { department { id } } }",
+            json!({"c": self.companies[company].id, "x": format!("{}-d{company}-{}", self.run, self.companies[company].departments.len())}),
         )?;
         let id = self.accepted(
             &reply,
@@ -383,7 +408,7 @@ impl Machine<'_, '_, '_> {
                     if let Some(off) = d.off { v["dateOfOffboarding"] = json!(self.date(off)); }
                     v
                 }).collect();
-                let mut vars = json!({"c": c.id, "d": department, "on": self.date(*on), "email": email, "n": number, "deps": deps});
+                let mut vars = json!({"c": c.id, "d": department, "on": self.date(*on), "email": email, "n": number, "deps": deps, "x": external_id(company, &number)});
                 if let Some(off) = off {
                     vars["off"] = json!(self.date(*off));
                 }
@@ -414,16 +439,18 @@ impl Machine<'_, '_, '_> {
                 }
                 let reply = self.send(self.caller, EMPLOYEE, vars)?;
                 if foreign_department.is_some() {
-                    return self.refused(
+                    return self.broken(
                         &reply,
                         "createOrUpdateEmployee",
+                        "department_of_company",
                         "a department of another company",
                     );
                 }
                 if !ordered(&next) {
-                    return self.refused(
+                    return self.broken(
                         &reply,
                         "createOrUpdateEmployee",
+                        DATES_IN_ORDER,
                         "an offboarding date before the onboarding date",
                     );
                 }
@@ -475,9 +502,10 @@ impl Machine<'_, '_, '_> {
                     vars,
                 )?;
                 if !ordered(&next) {
-                    return self.refused(
+                    return self.broken(
                         &reply,
                         "addOrUpdateDependent",
+                        DATES_IN_ORDER,
                         "an offboarding date before the onboarding date",
                     );
                 }
@@ -502,9 +530,10 @@ impl Machine<'_, '_, '_> {
                     json!({"id": next.id, "off": self.date(*off)}),
                 )?;
                 if !ordered(&next) {
-                    return self.refused(
+                    return self.broken(
                         &reply,
                         "setOffboardingDate",
+                        DATES_IN_ORDER,
                         "an offboarding date before the onboarding date",
                     );
                 }
@@ -523,7 +552,12 @@ impl Machine<'_, '_, '_> {
                     .unwrap_or_default();
                 let vars = json!({"c": format!("{}-no-such-company", self.run), "d": department, "on": self.today, "email": "x@h2.example", "n": format!("{}-ghost", self.run)});
                 let reply = self.send(self.caller, EMPLOYEE, vars)?;
-                self.refused(&reply, "createOrUpdateEmployee", "an unknown companyId")?;
+                self.broken(
+                    &reply,
+                    "createOrUpdateEmployee",
+                    "department_of_company",
+                    "an unknown companyId",
+                )?;
             }
             Step::MalformedDate { company } => {
                 let c = &self.companies[company % self.companies.len()];
@@ -542,36 +576,12 @@ impl Machine<'_, '_, '_> {
                     "a malformed date was accepted: {reply}"
                 );
             }
-            Step::OtherClient { company } => {
-                let Some(other) = self.other else {
-                    return Ok(());
-                };
-                let c = self.companies[company % self.companies.len()].clone();
-                let reply = self.send(
-                    other,
-                    "query($e: String!) { searchCompany(externalId: $e) { id } }",
-                    json!({"e": c.external_id}),
-                )?;
-                ensure!(
-                    reply
-                        .pointer("/data/searchCompany")
-                        .is_some_and(Value::is_null),
-                    "another client found the caller's company {} by its externalId: {reply}",
-                    c.id
-                );
-                let reply = self.send(other, "mutation($c: ID!) { createDepartment(companyId: $c, departmentName: \"Intruder\") { department { id } } }", json!({"c": c.id}))?;
-                self.refused(
-                    &reply,
-                    "createDepartment",
-                    "another client's createDepartment in the caller's company",
-                )?;
-                let listed = walk_companies(self, other)?;
-                ensure!(
-                    !listed.contains(&c.id),
-                    "another client's `companies` lists the caller's company {}",
-                    c.id
-                );
-            }
+            Step::Refused {
+                refusal,
+                company,
+                employee,
+            } => self.refusal(*refusal, *company, *employee)?,
+            Step::OtherClient { company } => self.other_client(*company)?,
         }
         Ok(())
     }
@@ -587,4 +597,10 @@ fn ordered(e: &EmployeeModel) -> bool {
         && e.dependents
             .values()
             .all(|(on, off)| ok(on.or(Some(e.on)), off.or(e.off)))
+}
+
+/// The externalId an employee of the model is written with: its company's index and number (unique per client, as
+/// externalIds are, while a number may repeat across companies).
+fn external_id(company: usize, number: &str) -> String {
+    format!("x-{company}-{number}")
 }

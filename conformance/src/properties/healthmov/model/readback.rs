@@ -5,7 +5,6 @@ use chrono::{NaiveDate, Utc};
 use serde_json::{Value, json};
 
 use super::{EmployeeModel, Machine};
-use crate::credentials::Credential;
 use crate::ensure;
 use crate::property::CaseError;
 
@@ -195,29 +194,4 @@ fn ids(connection: &Value) -> Vec<String> {
         .collect();
     ids.sort();
     ids
-}
-
-/// Every company id `credential` can list, walking `companies` to its end.
-pub(super) fn walk_companies(
-    machine: &Machine<'_, '_, '_>,
-    credential: &Credential,
-) -> Result<Vec<String>, CaseError> {
-    let mut ids = Vec::new();
-    let mut after = Value::Null;
-    for _ in 0..1000 {
-        let reply = machine.send(credential, "query($a: String) { companies(first: 5, after: $a) { pageInfo { hasNextPage endCursor } edges { node { id } } } }", json!({"a": after}))?;
-        let page = &reply["data"]["companies"];
-        ids.extend(
-            nodes(page)
-                .iter()
-                .filter_map(|n| n["id"].as_str().map(str::to_owned)),
-        );
-        if page["pageInfo"]["hasNextPage"] != json!(true) {
-            return Ok(ids);
-        }
-        after = page["pageInfo"]["endCursor"].clone();
-    }
-    Err(CaseError::fail(
-        "the companies walk did not end after 1000 pages",
-    ))
 }
