@@ -178,6 +178,11 @@ pub fn validation_code(rules: &ApiRules) -> Option<&str> {
     )
 }
 
+/// The documented code of a document that does not parse, where the API tells it from other invalid requests.
+pub fn parse_code(rules: &ApiRules) -> Option<&str> {
+    find_code(rules, &["graphql_parse_failed", "parse_failed"])
+}
+
 /// The documented code of an unknown object.
 pub fn not_found_code(rules: &ApiRules) -> Option<&str> {
     find_code(rules, &["notfound", "not_found"])

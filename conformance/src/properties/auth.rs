@@ -41,10 +41,11 @@ pub static A4: Property = Property {
 pub static A2: Property = Property {
     id: "A2",
     name: "roles-enforced",
-    statement: "Every field with @requiresRole refuses every credential that carries none of its roles, with a documented error and no data for the field.",
+    statement: "Every field with @requiresRole refuses every credential that carries none of its roles, with a documented error and no data for the field; each case checks every rule.",
     group: Group::Auth,
     writes: false,
-    max_cases: None,
+    // Each case sends one request per rule (45 on Worksome), so a few cases cover the set several times over.
+    max_cases: Some(3),
     run: run_a2,
 };
 
@@ -293,7 +294,8 @@ fn run_a2(cx: &Context<'_>) -> Check {
         );
     }
     let mutation = cx.schema.mutation_type().map(str::to_owned);
-    let mut pairs = Vec::new();
+    // Every rule, with the credentials that lack all of its roles.
+    let mut rules: Vec<RoleRule> = Vec::new();
     for f in cx.rules.fields.iter().filter(|f| !f.roles.is_empty()) {
         if cx.settings.read_only && Some(&*f.type_name) == mutation.as_deref() {
             continue;
@@ -301,38 +303,55 @@ fn run_a2(cx: &Context<'_>) -> Check {
         let Some(operation) = minimal_operation(cx, &f.type_name, &f.field_name) else {
             continue;
         };
-        for c in &cx.target.credentials {
-            if !c.roles.iter().any(|r| f.roles.iter().any(|role| role == r)) {
-                pairs.push((
-                    f.field_name.to_string(),
-                    f.roles.join("|"),
-                    operation.clone(),
-                    c.clone(),
-                ));
-            }
+        let lacking: Vec<Credential> = cx
+            .target
+            .credentials
+            .iter()
+            .filter(|c| !c.roles.iter().any(|r| f.roles.iter().any(|role| role == r)))
+            .cloned()
+            .collect();
+        if !lacking.is_empty() {
+            rules.push(RoleRule {
+                field: f.field_name.to_string(),
+                roles: f.roles.join("|"),
+                operation,
+                lacking,
+            });
         }
     }
-    if pairs.is_empty() {
+    if rules.is_empty() {
         return Check::not_applicable(
             "no credential lacks a required role (give one credential per role, with `roles`, in the credentials file)",
         );
     }
-    check(
-        cx,
-        proptest::sample::select(pairs),
-        |case, (field, roles, operation, credential)| {
-            let reply = case.graphql(Some(&credential), &operation, None)?;
+    // Each case checks every rule, with a credential drawn among those lacking its roles: a run covers the whole
+    // set, whatever its case count.
+    let picks = proptest::collection::vec(any::<proptest::sample::Index>(), rules.len());
+    check(cx, picks, |case, picks| {
+        for (rule, pick) in rules.iter().zip(&picks) {
+            let credential = pick.get(&rule.lacking);
+            let reply = case.graphql(Some(credential), &rule.operation, None)?;
             refused(
                 case,
                 &reply,
-                &field,
+                &rule.field,
                 &format!(
-                    "credential `{}` (roles {:?}; the field requires {roles})",
-                    credential.name, credential.roles
+                    "credential `{}` (roles {:?}; the field requires {})",
+                    credential.name, credential.roles, rule.roles
                 ),
-            )
-        },
-    )
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// One `@requiresRole` rule as A2 checks it.
+#[derive(Debug)]
+struct RoleRule {
+    field: String,
+    roles: String,
+    operation: String,
+    lacking: Vec<Credential>,
 }
 
 /// The wrong credentials A1 sends, the made-up parts generated.

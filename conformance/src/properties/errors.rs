@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use crate::client::Request;
 use crate::ensure;
-use crate::graphql::{Reply, error_code, not_found_code, validation_code};
+use crate::graphql::{Reply, error_code, not_found_code, parse_code, validation_code};
 use crate::property::{Case, CaseError, CaseResult, Check, Context, Group, Property, check};
 use crate::schema::has_required_arguments;
 
@@ -65,7 +65,10 @@ pub static E5: Property = Property {
 /// The cause an invalid request exercises, and so the code it must get.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cause {
-    /// Syntax, unknown field or argument, wrong argument type, missing required argument, bad variable.
+    /// A document that does not parse: the API's parse-failure code where it names one (`GRAPHQL_PARSE_FAILED`),
+    /// else its validation code.
+    Syntax,
+    /// Unknown field or argument, wrong argument type, missing required argument, bad variable.
     Invalid,
     /// An id that names nothing: a field error on that field.
     NotFound,
@@ -211,7 +214,7 @@ pub fn invalid_requests(cx: &Context<'_>) -> BoxedStrategy<Invalid> {
                     what: "syntax error",
                     query,
                     variables: None,
-                    cause: Cause::Invalid,
+                    cause: Cause::Syntax,
                     field: None,
                 }
             })
@@ -455,7 +458,7 @@ fn run_e2(cx: &Context<'_>) -> Check {
                 ensure!(named, "no error names `{field}` in its path");
                 Ok(())
             }
-            (Cause::Invalid, Some(field)) => {
+            (Cause::Invalid | Cause::Syntax, Some(field)) => {
                 // Refused before or during execution: no data, or the field nulled.
                 let data = reply.body.get("data");
                 let ok = data.is_none_or(Value::is_null)
@@ -487,6 +490,7 @@ fn run_e3(cx: &Context<'_>) -> Check {
         let reply = send_invalid(case, &invalid)?;
         check_codes(cx, &reply)?;
         let expected = match invalid.cause {
+            Cause::Syntax => parse_code(cx.rules).or_else(|| validation_code(cx.rules)),
             Cause::Invalid => validation_code(cx.rules),
             Cause::NotFound => not_found_code(cx.rules),
         };

@@ -97,13 +97,6 @@ pub fn for_api(rules: &ApiRules) -> Vec<&'static Property> {
     ];
     if graphql {
         list.extend([
-            &pagination::P1,
-            &pagination::P2,
-            &pagination::P3,
-            &pagination::P4,
-            &pagination::P5,
-            &pagination::P6,
-            &pagination::P7,
             &errors::E1,
             &errors::E2,
             &errors::E3,
@@ -117,6 +110,18 @@ pub fn for_api(rules: &ApiRules) -> Vec<&'static Property> {
         ]);
     } else {
         list.push(&rest_errors::E6);
+    }
+    // Pagination by the styles the API declares: a Relay walk means nothing to a Lighthouse paginator.
+    if rules.paginated(PaginationStyle::Relay).next().is_some() {
+        list.extend([
+            &pagination::P1,
+            &pagination::P2,
+            &pagination::P3,
+            &pagination::P4,
+            &pagination::P5,
+            &pagination::P6,
+            &pagination::P7,
+        ]);
     }
     if rules.paginated(PaginationStyle::IdWindow).next().is_some() {
         list.extend([

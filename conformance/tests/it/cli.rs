@@ -24,11 +24,11 @@ fn text(output: &Output) -> String {
 
 /// (arguments, exit code, a line the output must contain)
 const CASES: &[(&[&str], i32, &str)] = &[
-    // An API the embedded server does not check.
+    // An API no schema declares.
     (
-        &["--api", "worksome", "--quiet"],
+        &["--api", "nonesuch", "--quiet"],
         2,
-        "the embedded reference server does not check `worksome`",
+        "unknown API `nonesuch`; known APIs: greenhouse_onboarding, healthmov_user_management, workable_members, worksome",
     ),
     // Nothing applicable: A2 on an API without roles.
     (

@@ -67,6 +67,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("companies-walk-omits-newest", "P8"),
     // Caught by the search of every response for internals (E4), here in the refused tokens the auth check sends.
     ("internals-in-auth-refusals", "A1"),
+    ("worker-allowed-company-only", "A2"),
 ];
 
 /// Whether the rules table declares what a property checks, read here independently of the property: a property
@@ -80,6 +81,9 @@ fn declared(rules: &ApiRules, id: &str) -> bool {
             .rate_limits
             .iter()
             .any(|r| r.reported_by != RateLimitReport::None),
+        "X1" => generated::examples::EXAMPLES
+            .iter()
+            .any(|e| e.api == rules.name),
         "R7" => rules
             .rate_limits
             .iter()
@@ -133,16 +137,25 @@ fn failed(summary: &RunSummary) -> Vec<String> {
         .collect()
 }
 
-/// APIs whose faults the harness has no catching properties for yet (Worksome's come with issue 14): their faults
-/// are left out of the table and of the runs until then.
-const AWAITING_PROPERTIES: &[&str] = &["worksome"];
+/// Faults the harness has no catching property for yet (Worksome's ownership, effects, Lighthouse paging and
+/// validation map come with issue 14): left out of the table and of the runs until then.
+const AWAITING_PROPERTIES: &[&str] = &[
+    "foreign-entity-accepted",
+    "update-clears-unmentioned",
+    "deleted-still-listed",
+    "transition-from-any-status",
+    "precondition-ignored",
+    "last-item-off-by-one",
+    "more-pages-on-last-page",
+    "validation-without-paths",
+];
 
 #[test]
 fn every_fault_is_caught_and_the_clean_server_passes() {
     let faults: Vec<Fault> = Fault::ALL
         .iter()
         .copied()
-        .filter(|f| !AWAITING_PROPERTIES.contains(&f.api()))
+        .filter(|f| !AWAITING_PROPERTIES.contains(&f.name()))
         .collect();
     for fault in &faults {
         assert!(

@@ -1,22 +1,17 @@
 //! End-to-end tests of the Healthmov API through the shared pipeline (authentication, quota, execution) on a manual
 //! clock: sessions from login to expiry, keyed writes, dates and counts, and client isolation.
 
-use std::sync::Arc;
-
 use chrono::{TimeDelta, TimeZone, Utc};
 use runtime::engine::Limits;
 use serde_json::{Value, json};
 
 use super::clock::ManualClock;
 use super::{HealthmovApi, SessionConfig};
-use crate::api::GraphqlApi;
 use crate::faults::{Fault, Faults};
-use crate::options::Options;
-use crate::pipeline::{GraphqlRequest, Shared, run};
+use crate::served::Served;
 
 struct Harness {
-    api: Arc<dyn GraphqlApi>,
-    shared: Shared,
+    served: Served,
     clock: ManualClock,
 }
 
@@ -29,36 +24,15 @@ fn harness(faults: &[Fault]) -> Harness {
         ..SessionConfig::default()
     };
     let api = HealthmovApi::with_clock(0, faults.clone(), Limits::default(), config, clock.clock());
-    let options = Options {
-        faults,
-        ..Options::default()
-    };
     Harness {
-        api: Arc::new(api),
-        shared: Shared::new(&options, 1),
+        served: Served::new(api, faults),
         clock,
     }
 }
 
 impl Harness {
     fn send(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
-        let request = GraphqlRequest {
-            query: query.to_owned(),
-            operation_name: None,
-            variables: serde_json::from_value(variables).unwrap_or_default(),
-            authorization: token.map(|t| format!("Bearer {t}")),
-            read_only: false,
-            origin: None,
-            client: None,
-        };
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let outcome = runtime
-            .block_on(run(&self.api, &self.shared, request))
-            .unwrap();
-        crate::render::response(self.api.as_ref(), &outcome.response, &Faults::none())
+        self.served.send(token, query, variables)
     }
 
     /// Logs a fixture user in: (access token, refresh token).

@@ -2,15 +2,11 @@
 //! store): every mutation callable by its role, each of the role, ownership, invariant, update, delete and paging
 //! rules, the error format, and each Worksome fault against the clean server.
 
-use std::sync::Arc;
-
 use serde_json::{Value, json};
 
 use super::{TOKENS, WorksomeApi};
-use crate::api::GraphqlApi;
 use crate::faults::{Fault, Faults};
-use crate::options::Options;
-use crate::pipeline::{GraphqlRequest, Shared, run};
+use crate::served::Served;
 
 mod every_mutation;
 
@@ -19,44 +15,23 @@ const GLOBEX: &str = "ws_company_globex_8b41c7";
 const ADA: &str = "ws_worker_ada_51e0f4";
 const FORBIDDEN: &str = "You are not authorized to perform this action.";
 
-pub(super) struct Harness {
-    api: Arc<dyn GraphqlApi>,
-    shared: Shared,
+/// Worksome behind the pipeline, with the paginator reads the tests share.
+pub(super) struct Harness(Served);
+
+impl std::ops::Deref for Harness {
+    type Target = Served;
+    fn deref(&self) -> &Served {
+        &self.0
+    }
 }
 
 pub(super) fn harness(faults: &[Fault]) -> Harness {
     let faults: Faults = faults.iter().copied().collect();
     let api = WorksomeApi::new(0, faults.clone(), runtime::engine::Limits::default());
-    let options = Options {
-        faults,
-        ..Options::default()
-    };
-    Harness {
-        api: Arc::new(api),
-        shared: Shared::new(&options, 1),
-    }
+    Harness(Served::new(api, faults))
 }
 
 impl Harness {
-    pub(super) fn send(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
-        let request = GraphqlRequest {
-            query: query.to_owned(),
-            operation_name: None,
-            variables: serde_json::from_value(variables).unwrap_or_default(),
-            authorization: token.map(|t| format!("Bearer {t}")),
-            read_only: false,
-            origin: None,
-        };
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        let outcome = runtime
-            .block_on(run(&self.api, &self.shared, request))
-            .unwrap();
-        crate::render::response(self.api.as_ref(), &outcome.response, &Faults::none())
-    }
-
     fn jobs(&self, token: &str, args: &str) -> Value {
         let args = if args.is_empty() {
             String::new()

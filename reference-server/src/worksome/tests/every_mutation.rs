@@ -241,7 +241,7 @@ fn every_mutation_is_callable_by_an_allowed_role() {
         .unwrap_or_default();
     for (field, effect) in mutations {
         let h = harness(&[]);
-        let schema = h.api.engine().schema().clone();
+        let schema = h.api().engine().schema().clone();
         let allowed = if field.roles.is_empty() {
             &roles_declared[..]
         } else {
