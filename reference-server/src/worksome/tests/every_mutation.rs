@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use runtime::apollo_compiler::Schema;
 use runtime::apollo_compiler::ast::Type;
 use runtime::apollo_compiler::schema::ExtendedType;
-use runtime::rules::{ConditionRead, Effect, FieldRules, WriteSource};
+use runtime::rules::{ConditionRead, Effect, EffectKind, FieldRules, WriteSource};
 use serde_json::{Map, Value, json};
 
 use super::{FORBIDDEN, harness};
@@ -89,7 +89,9 @@ impl Builder<'_> {
                     let named_by_effect =
                         self.id_types.contains_key(&field_path) || self.reads(&field_path);
                     let required = field.ty.is_non_null() && field.default_value.is_none();
-                    if required || named_by_effect {
+                    // A REPLACE clears what its input leaves out, and refuses a required entity field left out.
+                    let replaced = self.effect.kind == EffectKind::Replace;
+                    if required || named_by_effect || replaced {
                         map.insert(name.to_string(), self.value(&field.ty, &field_path));
                     }
                 }
