@@ -453,16 +453,34 @@ fn check_conditions(
                 None => JsonValue::Null,
             },
             ConditionRead::At { at, entity, field } => {
-                let Some(id) = request.input(at) else {
+                // Through a list, every element's id is read; elements without one, like an absent path, hold
+                // vacuously.
+                let ids = request
+                    .input(at)
+                    .map(|v| paths::ids(&v))
+                    .unwrap_or_default();
+                if ids.is_empty() {
                     continue;
-                };
-                let id = paths::ids(&id).into_iter().next().unwrap_or_default();
+                }
                 let types = model.entity_types(entity);
-                let (found, record) = request
-                    .data
-                    .find(&types, &id)
-                    .ok_or_else(|| Refusal::invalid(at))?;
-                paths::entity_path(model, request.data, found, record, field)
+                let mut read = Vec::with_capacity(ids.len());
+                for id in &ids {
+                    let (found, record) = request
+                        .data
+                        .find(&types, id)
+                        .ok_or_else(|| Refusal::invalid(at))?;
+                    read.push(paths::entity_path(
+                        model,
+                        request.data,
+                        found,
+                        record,
+                        field,
+                    ));
+                }
+                match <[JsonValue; 1]>::try_from(read) {
+                    Ok([one]) => one,
+                    Err(many) => JsonValue::Array(many),
+                }
             }
         };
         let values: Vec<JsonValue> = match &value {

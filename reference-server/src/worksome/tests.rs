@@ -135,6 +135,34 @@ fn accepting_a_bid_needs_a_submitted_bid() {
 }
 
 #[test]
+fn a_precondition_through_a_list_reads_each_element_and_skips_those_without_the_id() {
+    let h = harness(&[]);
+    let query = r#"mutation($values: [CustomFieldTypeValueInput!]!) {
+        updateWorkerCustomFieldValues(input: {appliesTo: "130", values: $values}) { __typename } }"#;
+    // Only `singleSelect` is given: the conditions on `freeText`, `multiSelect` and `fileUpload` hold vacuously.
+    let allowed = h.send(
+        Some(ADA),
+        query,
+        json!({"values": [{"singleSelect": {"id": "250", "value": "1"}}]}),
+    );
+    assert!(allowed.get("errors").is_none(), "{allowed}");
+    // Field 251 does not allow worker input: one element naming it refuses the whole request.
+    let refused = h.send(
+        Some(ADA),
+        query,
+        json!({"values": [{"singleSelect": {"id": "250"}}, {"freeText": {"id": "251", "value": "x"}}]}),
+    );
+    assert_eq!(
+        refused["errors"][0]["extensions"]["code"], "BAD_USER_INPUT",
+        "{refused}"
+    );
+    assert!(
+        refused["errors"][0]["extensions"]["validation"]["input.values.freeText.id"].is_array(),
+        "{refused}"
+    );
+}
+
+#[test]
 fn an_update_leaves_what_it_does_not_mention() {
     let project = r#"{ project(id: "300") { name description } }"#;
     let describe = r#"mutation { updateProject(input: {id: "300", name: "Site", description: "Q1", owners: ["11"]}) { id } }"#;
