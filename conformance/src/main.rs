@@ -17,6 +17,10 @@ use conformance::runner::{Mode, RunConfig};
 #[cfg(feature = "embedded")]
 use reference_server::Fault;
 
+/// The request budget of a run against the embedded server: generous, as the local server has no quota.
+#[cfg(feature = "embedded")]
+const EMBEDDED_BUDGET: u64 = 50_000;
+
 const AFTER_HELP: &str = "\
 MODES:
   conformance [--api NAME]
@@ -195,14 +199,18 @@ fn run(args: Args) -> anyhow::Result<u8> {
     }
     let embedded = args.target.is_none();
     let mut strict = args.strict;
-    let mut budget = conformance::pacing::TARGET_BUDGET;
-    let mode = match (&args.target, &args.api, &args.credentials) {
+    // The request budget of a run when `--max-requests` is not given: the embedded server's is fixed, a live
+    // target's follows from its quota.
+    let (mode, budget) = match (&args.target, &args.api, &args.credentials) {
         #[cfg(feature = "embedded")]
-        (None, api, _) => Mode::Embedded {
-            faults: args.faults.clone(),
-            server_seed: args.server_seed,
-            apis: api.iter().cloned().collect(),
-        },
+        (None, api, _) => (
+            Mode::Embedded {
+                faults: args.faults.clone(),
+                server_seed: args.server_seed,
+                apis: api.iter().cloned().collect(),
+            },
+            EMBEDDED_BUDGET,
+        ),
         #[cfg(not(feature = "embedded"))]
         (None, ..) => bail!(
             "--target is required: this build has no embedded reference server (built without the `embedded` feature)"
@@ -212,15 +220,16 @@ fn run(args: Args) -> anyhow::Result<u8> {
             strict |= loaded.run.strict;
             let credentials = loaded.credentials;
             let rules = conformance::runner::rules_of(api)?;
-            budget = conformance::pacing::default_budget(rules, &credentials);
+            let budget = conformance::pacing::default_budget(rules, &credentials);
             if !(url.starts_with("http://") || url.starts_with("https://")) {
                 bail!("--target must be an http:// or https:// URL, got `{url}`");
             }
-            Mode::External {
+            let mode = Mode::External {
                 url: url.clone(),
                 api: api.clone(),
                 credentials,
-            }
+            };
+            (mode, budget)
         }
         _ => bail!("--target needs --api and --credentials"),
     };
@@ -242,10 +251,7 @@ fn run(args: Args) -> anyhow::Result<u8> {
             rerun: rerun_arguments(&args),
         },
         limits: ClientLimits {
-            max_requests: Some(
-                args.max_requests
-                    .unwrap_or(if embedded { 50_000 } else { budget }),
-            ),
+            max_requests: Some(args.max_requests.unwrap_or(budget)),
             rate: args.rate.or(if embedded {
                 None
             } else {

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 use reference_server::Fault;
 use runtime::rules::ApiRules;
 
-use crate::client::{Client, ClientError, ClientLimits, Request};
+use crate::client::{Client, ClientError, ClientLimits};
 use crate::credentials::Credential;
 #[cfg(feature = "embedded")]
 use crate::embedded::{Embedded, EmbeddedError};
@@ -434,7 +434,7 @@ fn embedded_targets(
     seed: u64,
     notes: &mut Vec<String>,
 ) -> Result<Vec<Target>, RunError> {
-    let index = client.send(Request {
+    let index = client.send(crate::client::Request {
         method: "GET".to_owned(),
         url: format!("{}/", embedded.base_url),
         headers: Vec::new(),
