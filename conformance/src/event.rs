@@ -6,9 +6,11 @@ use crate::outcome::{PropertyResult, RunSummary};
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum Event<'a> {
-    /// The run begins: the targets and how many properties and cases are planned.
+    /// The run begins: the targets, what the user should know about the plan (APIs left out, credentials missing, the
+    /// pace), and how many properties and cases are planned.
     RunStarted {
         targets: &'a [String],
+        notes: &'a [String],
         properties: usize,
         planned_cases: u64,
     },

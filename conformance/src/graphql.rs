@@ -63,6 +63,19 @@ impl Reply {
         self.data()?.get(name).filter(|v| !v.is_null())
     }
 
+    /// The `message` of each error.
+    pub fn messages(&self) -> Vec<&str> {
+        self.errors()
+            .iter()
+            .filter_map(|e| e.get("message").and_then(Value::as_str))
+            .collect()
+    }
+
+    /// Whether an error carries exactly this message.
+    pub fn has_message(&self, message: &str) -> bool {
+        self.messages().contains(&message)
+    }
+
     /// The `errors` entries (empty when absent or malformed).
     pub fn errors(&self) -> &[Value] {
         self.body

@@ -51,6 +51,7 @@
 pub mod budget;
 pub mod case;
 pub mod client;
+pub mod coverage;
 pub mod credentials;
 #[cfg(feature = "embedded")]
 pub mod embedded;

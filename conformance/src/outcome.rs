@@ -110,7 +110,7 @@ impl PropertyResult {
 /// The whole run.
 #[derive(Debug, Clone, Serialize)]
 pub struct RunSummary {
-    /// What was checked: one line per API and URL.
+    /// What was checked: one line per API and URL, then the notes on the plan (credentials missing, the pace).
     pub targets: Vec<String>,
     pub seed: u64,
     pub cases: u32,

@@ -130,8 +130,7 @@ pub fn run(
         .map_err(RunError::Runtime)?;
     let client = Client::new(runtime.handle().clone(), config.limits)?;
 
-    // Only the embedded server's APIs add notes.
-    #[cfg_attr(not(feature = "embedded"), allow(unused_mut))]
+    // Notes under the target lines: the embedded server's APIs it does not check, what the credentials leave out.
     let mut notes = Vec::new();
     let (mut targets, embedded): (_, Option<Server>) = match &config.mode {
         #[cfg(feature = "embedded")]
@@ -188,6 +187,9 @@ pub fn run(
         }
     };
 
+    for target in &targets {
+        notes.extend(crate::coverage::gaps(target.rules, &target.credentials));
+    }
     for target in &mut targets {
         let url = target.graphql_url();
         crate::login::log_in(&client, target.rules, &url, &mut target.credentials)?;
@@ -235,7 +237,6 @@ pub fn run(
                 if t.embedded { " (embedded)" } else { "" }
             )
         })
-        .chain(notes)
         .collect();
     // The plan fitted to the request budget: fewer cases for every property rather than the last ones unrun.
     let runs = |p: &Property| {
@@ -261,10 +262,9 @@ pub fn run(
         .collect();
     let fit = crate::budget::fit(&planned, config.limits.max_requests);
     let planned_cases: u64 = fit.cases.iter().map(|n| u64::from(*n)).sum();
-    let mut target_lines = target_lines;
     if fit.trimmed {
         let kept = fit.cases.iter().filter(|n| **n > 0);
-        target_lines.push(format!(
+        notes.push(format!(
             "the plan is trimmed to fit --max-requests {}: about {} requests, every property keeping one case and \
              the same share of the rest ({} to {} cases a property, of up to {})",
             config.limits.max_requests.unwrap_or_default(),
@@ -277,10 +277,11 @@ pub fn run(
     if let Some(target) = targets.iter().find(|t| !t.embedded)
         && let Some(notice) = crate::pacing::plan(&client, target, fit.estimate)
     {
-        target_lines.push(notice);
+        notes.push(notice);
     }
     emit(&Event::RunStarted {
         targets: &target_lines,
+        notes: &notes,
         properties: plan.iter().map(|(_, _, p)| p.len()).sum(),
         planned_cases,
     });
@@ -388,7 +389,7 @@ pub fn run(
     }
 
     let summary = RunSummary {
-        targets: target_lines,
+        targets: target_lines.into_iter().chain(notes).collect(),
         seed: config.settings.seed,
         cases: config.settings.cases,
         results,

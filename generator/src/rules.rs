@@ -70,6 +70,9 @@ pub(crate) fn read(
             .unwrap_or(ErrorStyle::MessageOnly),
         codes: reader.strings(d, "codes"),
         http_status: reader.status(d, "httpStatus"),
+        parse_failure_status: reader.status(d, "parseFailureStatus"),
+        unauthenticated_message: reader.string(d, "unauthenticatedMessage").map(Into::into),
+        unauthorized_message: reader.string(d, "unauthorizedMessage").map(Into::into),
     });
     let rate_limits = on_schema
         .get_all("rateLimit")

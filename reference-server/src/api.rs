@@ -122,12 +122,6 @@ pub trait GraphqlApi: Send + Sync + 'static {
         None
     }
 
-    /// Whether a document that does not parse is answered with HTTP 400 whatever the media type (Worksome's
-    /// gateway); otherwise `application/json` answers it with 200, as every request error.
-    fn parse_failure_is_bad_request(&self) -> bool {
-        false
-    }
-
     /// Executes the operation. The future runs on a single-threaded pool (apollo-compiler's execution future is not
     /// `Send`), hence `self: Arc<Self>` and a local future.
     fn execute(self: Arc<Self>, request: ExecRequest) -> LocalBoxFuture<'static, Response>;

@@ -148,6 +148,12 @@ faults! {
         "`paginatorInfo.hasMorePages` is true on the last page.";
     ValidationWithoutPaths = "validation-without-paths", "worksome",
         "Validation errors lose `extensions.validation`, the messages keyed by input path.";
+    AllowedRoleRefused = "allowed-role-refused", "worksome",
+        "A recruiter is refused as unauthorized even the fields recruiters may call.";
+    UndeclaredRefusalMessages = "undeclared-refusal-messages", "worksome",
+        "Refusals of missing credentials and of a missing role use Laravel's default wording, not the declared messages.";
+    ParseFailureAs200 = "parse-failure-as-200", "worksome",
+        "A document that does not parse is answered with HTTP 200, not the declared 400.";
     CompaniesWalkOmitsNewest = "companies-walk-omits-newest", "healthmov_user_management",
         "Walks of `companies` leave out the client's newest company (a listing one write behind), and count without it.";
     InternalsInAuthRefusals = "internals-in-auth-refusals", "healthmov_user_management",

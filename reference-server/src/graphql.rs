@@ -291,8 +291,13 @@ fn variables(value: Value) -> Result<JsonMap, Refusal> {
 
 fn graphql_response(endpoint: &Endpoint, media: MediaType, response: GraphqlResponse) -> Response {
     let status = match (media, pipeline::request_error_code(&response)) {
-        (_, Some(ErrorCode::ParseFailed)) if endpoint.api.parse_failure_is_bad_request() => {
-            StatusCode::BAD_REQUEST
+        // A document that does not parse, answered with the status the API declares (Worksome's gateway: 400).
+        // FAULT(parse-failure-as-200): the declared status is not applied.
+        (_, Some(ErrorCode::ParseFailed))
+            if let Some(status) = parse_failure_status(endpoint.api.rules())
+                && !endpoint.shared.faults().is_active(Fault::ParseFailureAs200) =>
+        {
+            status
         }
         // A quota declared `exceeded: HTTP_429` (Healthmov) is refused with 429 under either media type: for an
         // API without error codes, the status is how a client tells a spent quota from other errors.
@@ -405,6 +410,12 @@ fn wants_html(accept: &str) -> bool {
             .trim()
             .eq_ignore_ascii_case("text/html")
     })
+}
+
+/// The declared status of the answer to a document that does not parse (`@errorFormat(parseFailureStatus:)`).
+fn parse_failure_status(rules: &runtime::rules::ApiRules) -> Option<StatusCode> {
+    let status = rules.error_format.as_ref()?.parse_failure_status?;
+    StatusCode::from_u16(status).ok()
 }
 
 #[cfg(test)]

@@ -179,14 +179,18 @@ pub async fn admit(
                 return Ok(Admission::Refused(
                     refuse(
                         ErrorCode::Unauthenticated,
-                        "Authentication required: send the API's credentials in the Authorization header.",
+                        declared_unauthenticated(rules).unwrap_or(
+                            "Authentication required: send the API's credentials in the Authorization header.",
+                        ),
                     )
                     .into(),
                 ));
             }
             Err(AuthFailure::Invalid) => {
                 // FAULT(internals-in-auth-refusals): the token check's traceback follows the message.
-                let message = if shared.faults().is_active(Fault::InternalsInAuthRefusals) {
+                let message = if let Some(declared) = declared_unauthenticated(rules) {
+                    declared
+                } else if shared.faults().is_active(Fault::InternalsInAuthRefusals) {
                     "Invalid credentials.\nTraceback (most recent call last):\n  File \"/srv/healthmov/users/auth.py\", \
                      line 61, in authenticate\n    raise jwt.InvalidTokenError(token)"
                 } else {
@@ -285,11 +289,9 @@ pub async fn admit(
                 .all(|s| principal.scopes.iter().any(|p| p == s))
                 || shared.faults().is_active(Fault::MissingScopeAccepted);
             (!role_ok || !scope_ok).then(|| {
-                let mut error = ResponseError::new(
-                    ErrorCode::Forbidden,
-                    "You are not authorized to perform this action.",
-                )
-                .at(f.location);
+                let mut error =
+                    ResponseError::new(ErrorCode::Forbidden, unauthorized_message(rules))
+                        .at(f.location);
                 error.path = f.path.clone();
                 error
             })
@@ -513,4 +515,24 @@ pub fn request_error_code(response: &Response) -> Option<ErrorCode> {
     } else {
         response.errors.first().map(|e| e.code)
     }
+}
+
+/// The message refusing a request without valid credentials, where the API fixes it
+/// (`@errorFormat(unauthenticatedMessage:)`).
+fn declared_unauthenticated(rules: &ApiRules) -> Option<&str> {
+    rules
+        .error_format
+        .as_ref()?
+        .unauthenticated_message
+        .as_deref()
+}
+
+/// The message refusing a field to a caller without its role or scope: the API's (`@errorFormat(unauthorizedMessage:)`),
+/// else Lighthouse's wording.
+pub(crate) fn unauthorized_message(rules: &ApiRules) -> &str {
+    rules
+        .error_format
+        .as_ref()
+        .and_then(|f| f.unauthorized_message.as_deref())
+        .unwrap_or("You are not authorized to perform this action.")
 }

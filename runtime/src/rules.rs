@@ -136,6 +136,12 @@ pub struct ErrorFormat {
     pub codes: List<Text>,
     /// The HTTP status of a GraphQL response carrying errors, when the document fixes it.
     pub http_status: Option<u16>,
+    /// The HTTP status of the answer to a document that does not parse, when the document fixes it.
+    pub parse_failure_status: Option<u16>,
+    /// The exact message refusing a request without valid credentials, when the document fixes it.
+    pub unauthenticated_message: Option<Text>,
+    /// The exact message refusing a field to a caller without its role or scope, when the document fixes it.
+    pub unauthorized_message: Option<Text>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -21,7 +21,7 @@ use crate::schema::SchemaInfo;
 pub static A1: Property = Property {
     id: "A1",
     name: "credentials-required",
-    statement: "Every operation without credentials, or with wrong ones (unknown key, wrong secret, malformed header, another scheme), is refused with the documented authentication error and no data, never a server error.",
+    statement: "Every operation without credentials, or with wrong ones (unknown key, wrong secret, malformed header, another scheme), is refused with the documented authentication error (and the declared message, @errorFormat(unauthenticatedMessage:)) and no data, never a server error.",
     group: Group::Auth,
     writes: false,
     max_cases: None,
@@ -41,7 +41,7 @@ pub static A4: Property = Property {
 pub static A2: Property = Property {
     id: "A2",
     name: "roles-enforced",
-    statement: "Every field with @requiresRole refuses every credential that carries none of its roles, with a documented error and no data for the field; each case checks every rule.",
+    statement: "Every field with @requiresRole refuses every credential that carries none of its roles, with a documented error (the declared message, @errorFormat(unauthorizedMessage:)) and no data for the field, and does not refuse a credential of one of its roles with that message; each case checks every rule.",
     group: Group::Auth,
     writes: false,
     // Each case sends one request per rule (45 on Worksome), so a few cases cover the set several times over.
@@ -49,8 +49,12 @@ pub static A2: Property = Property {
     run: run_a2,
 };
 
-/// A minimal valid operation calling `root.field`, with made-up values for its required arguments.
-pub fn minimal_operation(cx: &Context<'_>, root: &str, field: &str) -> Option<String> {
+/// An id that names nothing (on any of the APIs' fixtures), for calls that must be refused before their input is read.
+pub const MADE_UP_ID: &str = "999999999";
+
+/// A minimal valid operation calling `root.field`, with made-up values for its required arguments and `id` for every
+/// `ID` among them.
+pub fn minimal_operation(cx: &Context<'_>, root: &str, field: &str, id: &str) -> Option<String> {
     let def = cx.schema.field(root, field)?;
     let mut args = Vec::new();
     for a in &def.arguments {
@@ -65,7 +69,7 @@ pub fn minimal_operation(cx: &Context<'_>, root: &str, field: &str) -> Option<St
             args.push(format!(
                 "{}: {}",
                 a.name,
-                minimal_value(cx.schema, &a.ty, 0)?
+                minimal_value(cx.schema, &a.ty, id, 0)?
             ));
         } else if size {
             args.push("first: 1".to_owned());
@@ -94,6 +98,7 @@ pub fn minimal_operation(cx: &Context<'_>, root: &str, field: &str) -> Option<St
 fn minimal_value(
     schema: &SchemaInfo,
     ty: &apollo_compiler::schema::Type,
+    id: &str,
     depth: u32,
 ) -> Option<String> {
     if depth > 5 {
@@ -102,7 +107,7 @@ fn minimal_value(
     if ty.is_list() {
         return Some(format!(
             "[{}]",
-            minimal_value(schema, ty.item_type(), depth + 1)?
+            minimal_value(schema, ty.item_type(), id, depth + 1)?
         ));
     }
     let name = ty.inner_named_type().as_str();
@@ -111,7 +116,7 @@ fn minimal_value(
         "Float" => "1.0".to_owned(),
         "String" => "\"conformance\"".to_owned(),
         "Boolean" => "true".to_owned(),
-        "ID" => "\"1\"".to_owned(),
+        "ID" => format!("{id:?}"),
         "Date" => "\"2024-01-01\"".to_owned(),
         "DateTime" => "\"2024-01-01T00:00:00Z\"".to_owned(),
         "URL" => "\"https://example.com/conformance.png\"".to_owned(),
@@ -127,7 +132,7 @@ fn minimal_value(
                         Some(format!(
                             "{}: {}",
                             f.name,
-                            minimal_value(schema, &f.ty, depth + 1)?
+                            minimal_value(schema, &f.ty, id, depth + 1)?
                         ))
                     })
                     .collect();
@@ -153,7 +158,7 @@ fn guarded_operations(cx: &Context<'_>) -> Vec<(String, String)> {
             if cx.rules.field(&root, &f.name).is_some_and(|r| r.public) {
                 continue;
             }
-            if let Some(op) = minimal_operation(cx, &root, &f.name) {
+            if let Some(op) = minimal_operation(cx, &root, &f.name, MADE_UP_ID) {
                 ops.push((f.name.to_string(), op));
             }
         }
@@ -254,6 +259,14 @@ fn run_a1(cx: &Context<'_>) -> Check {
                     reply.error_digest(cx.rules)
                 );
             }
+            let declared = cx.rules.error_format.as_ref();
+            if let Some(message) = declared.and_then(|f| f.unauthenticated_message.as_deref()) {
+                ensure!(
+                    reply.has_message(message),
+                    "`{field}` with {bad:?} credentials must be refused with the declared message `{message}`; got {}",
+                    reply.messages().join(" | ")
+                );
+            }
         }
         Ok(())
     })
@@ -300,15 +313,24 @@ fn run_a2(cx: &Context<'_>) -> Check {
         if cx.settings.read_only && Some(&*f.type_name) == mutation.as_deref() {
             continue;
         }
-        let Some(operation) = minimal_operation(cx, &f.type_name, &f.field_name) else {
+        let Some(operation) = minimal_operation(cx, &f.type_name, &f.field_name, MADE_UP_ID) else {
             continue;
         };
-        let lacking: Vec<Credential> = cx
+        let (allowed, lacking): (Vec<Credential>, Vec<Credential>) = cx
             .target
             .credentials
             .iter()
-            .filter(|c| !c.roles.iter().any(|r| f.roles.iter().any(|role| role == r)))
             .cloned()
+            .partition(|c| c.roles.iter().any(|r| f.roles.iter().any(|role| role == r)));
+        // An allowed caller names its own account wherever an id goes: what it names is its own (ownership is
+        // refused with the same message as a role), and anything else is refused as input, not as a role.
+        let allowed = allowed
+            .into_iter()
+            .filter_map(|c| {
+                let own = c.account.as_deref().unwrap_or(MADE_UP_ID);
+                let operation = minimal_operation(cx, &f.type_name, &f.field_name, own)?;
+                Some((c, operation))
+            })
             .collect();
         if !lacking.is_empty() {
             rules.push(RoleRule {
@@ -316,30 +338,63 @@ fn run_a2(cx: &Context<'_>) -> Check {
                 roles: f.roles.join("|"),
                 operation,
                 lacking,
+                allowed,
             });
         }
     }
+    let unauthorized = cx
+        .rules
+        .error_format
+        .as_ref()
+        .and_then(|f| f.unauthorized_message.as_deref());
     if rules.is_empty() {
-        return Check::not_applicable(
+        // The API has role rules, but the credentials cannot show one refused: not a pass.
+        return Check::inconclusive(
             "no credential lacks a required role (give one credential per role, with `roles`, in the credentials file)",
+            0,
         );
     }
     // Each case checks every rule, with a credential drawn among those lacking its roles: a run covers the whole
     // set, whatever its case count.
-    let picks = proptest::collection::vec(any::<proptest::sample::Index>(), rules.len());
+    // An allowed caller is checked only where the API fixes the refusal's message: its made-up arguments may well
+    // be refused for other reasons, which only the message tells apart.
+    let pick = (
+        any::<proptest::sample::Index>(),
+        any::<proptest::sample::Index>(),
+    );
+    let picks = proptest::collection::vec(pick, rules.len());
     check(cx, picks, |case, picks| {
-        for (rule, pick) in rules.iter().zip(&picks) {
-            let credential = pick.get(&rule.lacking);
+        for (rule, (lacking, allowed)) in rules.iter().zip(&picks) {
+            let credential = lacking.get(&rule.lacking);
             let reply = case.graphql(Some(credential), &rule.operation, None)?;
-            refused(
-                case,
-                &reply,
-                &rule.field,
-                &format!(
+            let who = |c: &Credential| {
+                format!(
                     "credential `{}` (roles {:?}; the field requires {})",
-                    credential.name, credential.roles, rule.roles
-                ),
-            )?;
+                    c.name, c.roles, rule.roles
+                )
+            };
+            refused(case, &reply, &rule.field, &who(credential))?;
+            let Some(message) = unauthorized else {
+                continue;
+            };
+            ensure!(
+                reply.has_message(message),
+                "`{}` with {} must be refused with the declared message `{message}`; got {}",
+                rule.field,
+                who(credential),
+                reply.messages().join(" | ")
+            );
+            if rule.allowed.is_empty() {
+                continue;
+            }
+            let (credential, operation) = allowed.get(&rule.allowed);
+            let reply = case.graphql(Some(credential), operation, None)?;
+            ensure!(
+                !reply.has_message(message),
+                "`{}` with {} was refused as unauthorized (`{message}`)",
+                rule.field,
+                who(credential)
+            );
         }
         Ok(())
     })
@@ -352,6 +407,8 @@ struct RoleRule {
     roles: String,
     operation: String,
     lacking: Vec<Credential>,
+    /// The credentials of one of its roles, each with the call it makes.
+    allowed: Vec<(Credential, String)>,
 }
 
 /// The wrong credentials A1 sends, the made-up parts generated.
@@ -582,7 +639,9 @@ fn run_a4(cx: &Context<'_>) -> Check {
             field.field_name, credential.name, credential.scopes, field.scopes
         );
         if !rest::is_rest(cx.rules) {
-            let Some(operation) = minimal_operation(cx, &field.type_name, &field.field_name) else {
+            let Some(operation) =
+                minimal_operation(cx, &field.type_name, &field.field_name, MADE_UP_ID)
+            else {
                 return Err(CaseError::Reject("no operation for this field".to_owned()));
             };
             let reply = case.graphql(Some(&credential), &operation, None)?;

@@ -35,7 +35,7 @@ pub static E2: Property = Property {
 pub static E3: Property = Property {
     id: "E3",
     name: "documented-codes",
-    statement: "Every error code is one the document names, the one for its cause (NotFound for an unknown id, Validation for an invalid request), and the same each time.",
+    statement: "Every error code is one the document names, the one for its cause (NotFound for an unknown id, Validation for an invalid request), and the same each time; a document that does not parse gets the HTTP status the API declares for it (@errorFormat(parseFailureStatus:)).",
     group: Group::Errors,
     writes: false,
     max_cases: None,
@@ -489,6 +489,19 @@ fn run_e3(cx: &Context<'_>) -> Check {
     check(cx, invalid_requests(cx), |case, invalid| {
         let reply = send_invalid(case, &invalid)?;
         check_codes(cx, &reply)?;
+        let parse_status = cx
+            .rules
+            .error_format
+            .as_ref()
+            .and_then(|f| f.parse_failure_status);
+        if let (Cause::Syntax, Some(status)) = (invalid.cause, parse_status) {
+            ensure!(
+                reply.status == status,
+                "a document that does not parse ({}) must be answered with HTTP {status} (@errorFormat(parseFailureStatus:)); got HTTP {}",
+                invalid.what,
+                reply.status
+            );
+        }
         let expected = match invalid.cause {
             Cause::Syntax => parse_code(cx.rules).or_else(|| validation_code(cx.rules)),
             Cause::Invalid => validation_code(cx.rules),

@@ -75,12 +75,16 @@ impl Reporter for TerminalReporter {
         match event {
             Event::RunStarted {
                 targets,
+                notes,
                 properties,
                 planned_cases,
             } => {
                 let mut text = String::new();
                 for t in targets.iter() {
                     text.push_str(&format!("Checking {t}\n"));
+                }
+                for note in notes.iter() {
+                    text.push_str(&format!("  note: {note}\n"));
                 }
                 text.push_str(&format!(
                     "{properties} properties, {planned_cases} cases planned\n\n"

@@ -54,6 +54,9 @@ const EXPECTED: &[(&str, &str)] = &[
     ("mutation-over-get-executed", "T1"),
     // Caught by the check of every response's data against the SDL, here in the documented example that reads it.
     ("start-date-misformatted", "X1"),
+    ("allowed-role-refused", "A2"),
+    ("undeclared-refusal-messages", "A1"),
+    ("parse-failure-as-200", "E3"),
     ("logout-does-not-revoke", "H1"),
     ("expired-token-accepted", "H1"),
     ("refresh-token-reusable", "H1"),

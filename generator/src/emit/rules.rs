@@ -39,7 +39,18 @@ pub(super) fn emit(rules: &ApiRules, runtime: &TokenStream) -> TokenStream {
         };
         let codes = texts(&r, &format.codes);
         let status = option(format.http_status.map(|s| quote!(#s)));
-        quote!(#r::ErrorFormat { style: #r::ErrorStyle::#style, codes: #codes, http_status: #status })
+        let parse_status = option(format.parse_failure_status.map(|s| quote!(#s)));
+        let message =
+            |m: &Option<_>| option(m.as_deref().map(|m: &str| quote!(#r::Text::Borrowed(#m))));
+        let (unauthenticated, unauthorized) = (
+            message(&format.unauthenticated_message),
+            message(&format.unauthorized_message),
+        );
+        quote!(#r::ErrorFormat {
+            style: #r::ErrorStyle::#style, codes: #codes, http_status: #status,
+            parse_failure_status: #parse_status, unauthenticated_message: #unauthenticated,
+            unauthorized_message: #unauthorized,
+        })
     }));
     let rate_limits = rules.rate_limits.iter().map(|limit| {
         let (max, window) = (limit.limit, limit.window_seconds);

@@ -156,14 +156,19 @@ fn apply_one(
                 .ok_or_else(|| Refusal::invalid(path))?;
             Some((found.to_owned(), record.clone()))
         }
-        _ => {
+        (_, path) => {
+            // No own entity: the id left out was needed (keyed by its path); without an id path, the caller may not
+            // act on this type at all.
             let own = request
                 .caller
                 .account
                 .iter()
                 .chain(request.caller.user.iter())
                 .find_map(|id| request.data.find(&types, id))
-                .ok_or(Refusal::Unauthorized)?;
+                .ok_or_else(|| {
+                    path.as_deref()
+                        .map_or(Refusal::Unauthorized, Refusal::invalid)
+                })?;
             Some((own.0.to_owned(), own.1.clone()))
         }
     };

@@ -14,6 +14,7 @@ use runtime::apollo_compiler::resolvers::{
 use runtime::engine::{Engine, Prepared};
 use runtime::exec::{ExecContext, execute_apollo};
 use runtime::response::{JsonMap, JsonValue, Response};
+use runtime::rules::ApiRules;
 use runtime::{ErrorCode, FieldError};
 
 use super::effects::{self, Caller, Defects, Refusal};
@@ -21,6 +22,7 @@ use super::model::Model;
 use super::paging::{self, BadArgument};
 use super::paths;
 use super::store::{Data, Record, Store};
+use crate::pipeline::unauthorized_message;
 
 /// One operation against a store.
 #[derive(Debug)]
@@ -227,7 +229,7 @@ impl<'a> Object<'a> {
         });
         let (applied, data) = match outcome {
             Ok(done) => done,
-            Err(refusal) => return Err(self.fail(refused(name, refusal))),
+            Err(refusal) => return Err(self.fail(refused(ctx.model.rules, name, refusal))),
         };
         let here = Object {
             ctx,
@@ -417,13 +419,10 @@ fn validation(field: &str, path: &str, message: &str) -> FieldError {
 }
 
 /// A refused effect as the field's error.
-fn refused(field: &str, refusal: Refusal) -> FieldError {
+fn refused(rules: &ApiRules, field: &str, refusal: Refusal) -> FieldError {
     match refusal {
         Refusal::Validation { path, message } => validation(field, &path, &message),
-        Refusal::Unauthorized => FieldError::new(
-            ErrorCode::Forbidden,
-            "You are not authorized to perform this action.",
-        ),
+        Refusal::Unauthorized => FieldError::new(ErrorCode::Forbidden, unauthorized_message(rules)),
         Refusal::Invariant {
             statement,
             path: Some(path),

@@ -1,6 +1,6 @@
 //! The Worksome API behind the shared GraphQL layer: fixture Bearer tokens, execution by the generic entity store,
 //! and errors as Lighthouse answers them behind Worksome's gateway (`extensions.code` from the declared set;
-//! `Unauthenticated.` with `extensions.guards`; "Too Many Requests" as DOWNSTREAM_SERVICE_ERROR; a parse error
+//! the declared refusal messages, with `extensions.guards`; "Too Many Requests" as DOWNSTREAM_SERVICE_ERROR; a parse error
 //! with HTTP 400).
 
 use std::sync::Arc;
@@ -75,6 +75,10 @@ impl GraphqlApi for WorksomeApi {
         let token = crate::api::credentials(authorization, "Bearer")?;
         let token = tokens::find(token).ok_or(AuthFailure::Invalid)?;
         let mut roles = vec![token.role.to_owned()];
+        // FAULT(allowed-role-refused): a recruiter carries no role, so every role rule refuses it.
+        if token.role == "recruiter" && self.faults.is_active(Fault::AllowedRoleRefused) {
+            roles.clear();
+        }
         // FAULT(worker-allowed-company-only): a worker passes the rules that only companies may.
         if token.role == "worker" && self.faults.is_active(Fault::WorkerAllowedCompanyOnly) {
             roles.push("company".to_owned());
@@ -101,11 +105,18 @@ impl GraphqlApi for WorksomeApi {
     fn restate(&self, error: &ResponseError) -> Option<ResponseError> {
         let mut restated = error.clone();
         match error.code {
+            // The declared message is the shared layer's; Lighthouse names the guard that refused.
             ErrorCode::Unauthenticated => {
-                restated.message = "Unauthenticated.".to_owned();
+                // FAULT(undeclared-refusal-messages): Laravel's default wording.
+                if self.faults.is_active(Fault::UndeclaredRefusalMessages) {
+                    restated.message = "Unauthenticated".to_owned();
+                }
                 restated
                     .extensions
                     .insert("guards", JsonValue::Array(vec![JsonValue::from("api")]));
+            }
+            ErrorCode::Forbidden if self.faults.is_active(Fault::UndeclaredRefusalMessages) => {
+                restated.message = "This action is unauthorized.".to_owned();
             }
             ErrorCode::RateLimited => restated.message = "Too Many Requests".to_owned(),
             // FAULT(validation-without-paths): validation errors lose `extensions.validation`.
@@ -123,10 +134,6 @@ impl GraphqlApi for WorksomeApi {
                 .insert("serviceName", JsonValue::from("platform"));
         }
         Some(restated)
-    }
-
-    fn parse_failure_is_bad_request(&self) -> bool {
-        true
     }
 
     fn execute(self: Arc<Self>, request: ExecRequest) -> LocalBoxFuture<'static, Response> {

@@ -1,5 +1,5 @@
-//! The fixture tokens: two companies (so that ownership is testable), two workers and one recruiter, each acting for
-//! its account entity and its user entity in `fixtures.json`.
+//! The fixture tokens: two accounts of each role (so that ownership is testable for every role), each acting for its
+//! account entity and its user entity in `fixtures.json`.
 
 /// A Bearer token of the fixtures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -15,7 +15,7 @@ pub struct Token {
     pub user: &'static str,
 }
 
-pub const TOKENS: [Token; 5] = [
+pub const TOKENS: [Token; 6] = [
     Token {
         name: "company-acme",
         token: "ws_company_acme_3f9d2a",
@@ -50,6 +50,13 @@ pub const TOKENS: [Token; 5] = [
         role: "recruiter",
         account: "5",
         user: "15",
+    },
+    Token {
+        name: "recruiter-rex",
+        token: "ws_recruiter_rex_94c1d5",
+        role: "recruiter",
+        account: "6",
+        user: "16",
     },
 ];
 

@@ -198,6 +198,50 @@ fn errors(out: &mut Found, old: &Rules, new: &Rules) {
             everyone(),
         );
     }
+    // What the document fixes about particular failures: a changed promise breaks the clients that rely on it; one
+    // made or withdrawn is worth a look.
+    let promises = [
+        (
+            "ERROR_PARSE_STATUS_CHANGED",
+            "The HTTP status of a parse failure",
+            a.parse_failure_status.map(|s| s.to_string()),
+            b.parse_failure_status.map(|s| s.to_string()),
+        ),
+        (
+            "ERROR_UNAUTHENTICATED_MESSAGE_CHANGED",
+            "The message refusing missing credentials",
+            a.unauthenticated_message
+                .as_deref()
+                .map(|m| format!("`{m}`")),
+            b.unauthenticated_message
+                .as_deref()
+                .map(|m| format!("`{m}`")),
+        ),
+        (
+            "ERROR_UNAUTHORIZED_MESSAGE_CHANGED",
+            "The message refusing a caller without the role",
+            a.unauthorized_message.as_deref().map(|m| format!("`{m}`")),
+            b.unauthorized_message.as_deref().map(|m| format!("`{m}`")),
+        ),
+    ];
+    for (kind, what, before, after) in promises {
+        if before == after {
+            continue;
+        }
+        let level = if before.is_some() && after.is_some() {
+            Breaking
+        } else {
+            Dangerous
+        };
+        out.push_for(
+            kind,
+            level,
+            "schema",
+            format!("{what} changed from {} to {}", show(before), show(after)),
+            "Clients that branch on it take the wrong branch.",
+            everyone(),
+        );
+    }
     for code in minus(&a.codes, &b.codes) {
         out.push_for(
             "ERROR_CODE_REMOVED",
