@@ -14,6 +14,7 @@ use runtime::apollo_compiler::resolvers::{
 use runtime::engine::{Engine, Prepared};
 use runtime::exec::{ExecContext, execute_apollo};
 use runtime::response::{JsonMap, JsonValue, Response};
+use runtime::rules::PaginationStyle;
 use runtime::{ErrorCode, FieldError};
 
 use super::effects::{self, Caller, Defects, Refusal};
@@ -165,6 +166,16 @@ impl<'a> Object<'a> {
         if let Some(types) = model.listed(name) {
             let items = paging::select(model, &self.data, name, types, args);
             return self.page(name, named, items, args);
+        }
+        // A Lighthouse field that lists no entity type (no `@entity(list:)` names it) is an empty paginator, its
+        // `paginatorInfo` as exact as any other's.
+        let lighthouse = model
+            .rules
+            .field(&self.type_name, name)
+            .and_then(|f| f.pagination)
+            .is_some_and(|p| p.style == PaginationStyle::Lighthouse);
+        if lighthouse {
+            return self.page(name, named, Vec::new(), args);
         }
         let is_lookup = model
             .rules
