@@ -14,7 +14,6 @@ use runtime::apollo_compiler::resolvers::{
 use runtime::engine::{Engine, Prepared};
 use runtime::exec::{ExecContext, execute_apollo};
 use runtime::response::{JsonMap, JsonValue, Response};
-use runtime::rules::PaginationStyle;
 use runtime::{ErrorCode, FieldError};
 
 use super::effects::{self, Caller, Defects, Refusal};
@@ -167,14 +166,9 @@ impl<'a> Object<'a> {
             let items = paging::select(model, &self.data, name, types, args);
             return self.page(name, named, items, args);
         }
-        // A Lighthouse field that lists no entity type (no `@entity(list:)` names it) is an empty paginator, its
-        // `paginatorInfo` as exact as any other's.
-        let lighthouse = model
-            .rules
-            .field(&self.type_name, name)
-            .and_then(|f| f.pagination)
-            .is_some_and(|p| p.style == PaginationStyle::Lighthouse);
-        if lighthouse {
+        // A paginator that lists no entity type (no `@entity(list:)` names it) is empty, its `paginatorInfo` as
+        // exact as any other's (as in `entity_field`).
+        if model.is_paginator(named) {
             return self.page(name, named, Vec::new(), args);
         }
         let is_lookup = model
