@@ -6,8 +6,8 @@ use proptest::strategy::Union;
 use runtime::rules::{ErrorStyle, OverMaxPolicy};
 use serde_json::Value;
 
-use super::page::{PageArgs, expected_info, fetch, fetch_ok};
-use super::{FIRST, PAGE, Paginator, References, paginators, readers};
+use super::page::{PageArgs, describe, expected_info, fetch, fetch_ok};
+use super::{FIRST, Listing, PAGE, Paginator, listings, paginators, readers};
 use crate::credentials::Credential;
 use crate::ensure;
 use crate::graphql::{Reply, error_code, input_code};
@@ -16,49 +16,47 @@ use crate::properties::pagination::relay::first_duplicate;
 use crate::properties::pagination::same_sequence;
 use crate::property::{Case, CaseError, Check, Context, check, setup_failure};
 
-/// What every case of P12 and P13 shares: the paginators, the readers and their reference listings.
+/// What every case of P12 and P13 shares: the paginators, the readers and the reference listings.
 struct Setup {
     paginators: Vec<Paginator>,
     readers: Vec<Option<Credential>>,
-    references: References,
-    /// (paginator, reader, items) of every pair a reader may call.
-    pairs: Vec<(usize, usize, usize)>,
+    listings: Vec<Listing>,
 }
 
 impl Setup {
     fn new(cx: &Context<'_>) -> Result<Setup, Check> {
+        // The fields that cannot be checked (`skipped`) are named in the verdict only when none can.
         let (paginators, skipped) = paginators(cx.schema);
         if paginators.is_empty() {
             return Err(Check::not_applicable(if skipped == 0 {
-                "the API declares no LIGHTHOUSE query field".to_owned()
+                "the API declares no LIGHTHOUSE field".to_owned()
             } else {
                 format!(
-                    "none of the {skipped} LIGHTHOUSE query fields can be checked (a required argument besides `first` and `page`, no `data`/`paginatorInfo`, or items without `id`)"
+                    "none of the {skipped} LIGHTHOUSE fields can be checked (a required argument besides `first` and `page`, no `data`/`paginatorInfo`, items without `id`, or a holder with no lookup)"
                 )
             }));
         }
         let readers = readers(cx);
         let setup = Case::new(cx);
-        let references = References::fetch_all(&setup, &paginators, &readers)
-            .map_err(|e| setup_failure(cx, &setup, e))?;
-        let pairs = references.pairs();
-        if pairs.is_empty() {
+        let listings =
+            listings(&setup, &paginators, &readers).map_err(|e| setup_failure(cx, &setup, e))?;
+        if listings.is_empty() {
             return Err(Check::not_applicable(
-                "no credential may call a LIGHTHOUSE query field (give one per role, with `roles`, in the credentials file)",
+                "no credential may call a LIGHTHOUSE field (give one per role, with `roles`, in the credentials file)",
             ));
         }
         Ok(Setup {
             paginators,
             readers,
-            references,
-            pairs,
+            listings,
         })
     }
 
-    /// A pair: four times in five a non-empty listing where there is one, so that walks see items; the empty ones
+    /// A listing: four times in five a non-empty one where there is one, so that walks see items; the empty ones
     /// are checked too.
-    fn pair(&self) -> BoxedStrategy<(usize, usize, usize)> {
-        let (full, empty): (Vec<_>, Vec<_>) = self.pairs.iter().partition(|(_, _, n)| *n > 0);
+    fn listing(&self) -> BoxedStrategy<usize> {
+        let (full, empty): (Vec<usize>, Vec<usize>) =
+            (0..self.listings.len()).partition(|&l| !self.listings[l].items.is_empty());
         match (full.is_empty(), empty.is_empty()) {
             (false, false) => prop_oneof![
                 4 => proptest::sample::select(full),
@@ -70,25 +68,34 @@ impl Setup {
         }
     }
 
-    /// The largest `first` worth walking with: one page holding every item and one more, within the maximum.
-    fn top(&self, paginator: usize, items: usize) -> i64 {
-        let top = (items as i64 + 1).max(2);
-        match self.paginators[paginator].pagination.max_page_size {
+    /// The largest `first` worth walking a listing with: one page holding every item and one more, within the
+    /// maximum.
+    fn top(&self, listing: &Listing) -> i64 {
+        let top = (listing.items.len() as i64 + 1).max(2);
+        match self.paginators[listing.paginator].pagination.max_page_size {
             Some(max) => top.min(i64::from(max)),
             None => top,
         }
     }
 
-    fn who(&self, reader: usize) -> String {
-        match &self.readers[reader] {
-            Some(c) => format!("credential `{}`", c.name),
-            None => "no credential".to_owned(),
+    /// How messages name a page of a listing and its reader.
+    fn name(&self, listing: &Listing, args: PageArgs) -> String {
+        let page = describe(
+            &self.paginators[listing.paginator],
+            listing.holder.as_deref(),
+            args,
+        );
+        match &self.readers[listing.reader] {
+            Some(c) => format!("{page} as credential `{}`", c.name),
+            None => format!("{page} with no credential"),
         }
     }
 
     /// A passing check over listings that were all empty proves little: inconclusive.
     fn conclude(&self, check: Check) -> Check {
-        if matches!(check.verdict, Verdict::Passed) && self.pairs.iter().all(|(_, _, n)| *n == 0) {
+        if matches!(check.verdict, Verdict::Passed)
+            && self.listings.iter().all(|l| l.items.is_empty())
+        {
             return Check::inconclusive(
                 "every LIGHTHOUSE list is empty for every credential: the walks saw no item",
                 check.cases,
@@ -97,41 +104,40 @@ impl Setup {
         check
     }
 
-    /// Requests page `args` of a pair, which must come back exact: its paginatorInfo that of `args.page` (1 when
-    /// absent) of the reference's items by pages of the size `args.first` gets, and its items that page's slice.
+    /// Requests page `args` of a listing, which must come back exact: its paginatorInfo that of `args.page` (1 when
+    /// absent) of the listing's items by pages of the size `args.first` gets, and its items that page's slice.
     fn check_page(
         &self,
         case: &Case<'_, '_>,
-        (paginator, reader): (usize, usize),
+        listing: &Listing,
         args: PageArgs,
     ) -> Result<Vec<Value>, CaseError> {
-        let p = &self.paginators[paginator];
-        let reference = self.references.get(paginator, reader);
+        let p = &self.paginators[listing.paginator];
         let Some(per_page) = p.size(args.first) else {
             return Err(CaseError::Reject(format!(
-                "`{}{args}` has no page size to expect",
-                p.name()
+                "{} has no page size to expect",
+                self.name(listing, args)
             )));
         };
         let number = args.page.unwrap_or(1).max(1) as u64;
+        let reference = &listing.items;
         let total = reference.len() as u64;
-        let got = fetch_ok(case, p, self.readers[reader].as_ref(), args)?;
+        let reader = self.readers[listing.reader].as_ref();
+        let got = fetch_ok(case, p, listing.holder.as_deref(), reader, args)?;
         let want = expected_info(total, per_page, number);
         let differences = got.info.differences(&want);
         ensure!(
             differences.is_empty(),
-            "`{}{args}` as {}: paginatorInfo is wrong for page {number} of {total} items by pages of {per_page}: {}",
-            p.name(),
-            self.who(reader),
+            "{}: paginatorInfo is wrong for page {number} of {total} items by pages of {per_page}: {}",
+            self.name(listing, args),
             differences.join(", ")
         );
         let start = ((number - 1) * per_page).min(total) as usize;
         let slice = &reference[start..start + want.count as usize];
         ensure!(
             got.items == slice,
-            "`{}{args}` as {}: data holds {:?}; the reference listing has {:?} there (positions {} to {})",
-            p.name(),
-            self.who(reader),
+            "{}: data holds {:?}; the reference listing has {:?} there (positions {} to {})",
+            self.name(listing, args),
             got.items,
             slice,
             start + 1,
@@ -146,48 +152,40 @@ pub(super) fn run_p12(cx: &Context<'_>) -> Check {
         Ok(s) => s,
         Err(check) => return check,
     };
-    let sizes: Vec<_> = setup
-        .pairs
-        .iter()
-        .map(|&(p, _, n)| setup.top(p, n))
-        .collect();
-    let pairs = setup.pairs.clone();
-    let strategy = setup.pair().prop_flat_map(move |pair| {
-        let at = pairs.iter().position(|q| *q == pair).unwrap_or(0);
-        let first = prop_oneof![1 => Just(None), 4 => (1..=sizes[at]).prop_map(Some)];
-        (Just((pair.0, pair.1)), first)
+    let tops: Vec<i64> = setup.listings.iter().map(|l| setup.top(l)).collect();
+    let strategy = setup.listing().prop_flat_map(move |l| {
+        let first = prop_oneof![1 => Just(None), 4 => (1..=tops[l]).prop_map(Some)];
+        (Just(l), first)
     });
-    let result = check(cx, strategy, |case, ((paginator, reader), first)| {
-        let p = &setup.paginators[paginator];
-        let reference = setup.references.get(paginator, reader);
+    let result = check(cx, strategy, |case, (l, first)| {
+        let listing = &setup.listings[l];
+        let p = &setup.paginators[listing.paginator];
         let Some(per_page) = p.size(first) else {
             return Err(CaseError::Reject(format!(
                 "`{}` declares no defaultPageSize",
                 p.name()
             )));
         };
-        let last = expected_info(reference.len() as u64, per_page, 1).last_page;
+        let last = expected_info(listing.items.len() as u64, per_page, 1).last_page;
         let mut walked = Vec::new();
         for page in 1..=last + 1 {
             let args = PageArgs {
                 first,
                 page: Some(page),
             };
-            walked.extend(setup.check_page(case, (paginator, reader), args)?);
+            walked.extend(setup.check_page(case, listing, args)?);
         }
         let what = format!(
-            "walk of pages 1 to {} with {FIRST}: {} as {}",
+            "walk of pages 1 to {} of {}",
             last + 1,
-            first.map_or("(absent)".to_owned(), |n| n.to_string()),
-            setup.who(reader)
+            setup.name(listing, PageArgs { first, page: None })
         );
         if let Some(dup) = first_duplicate(&walked) {
             return Err(CaseError::fail(format!(
-                "a {what} of `{}` returns item {dup} more than once",
-                p.name()
+                "a {what} returns item {dup} more than once"
             )));
         }
-        same_sequence(p.name(), &what, &walked, &reference)
+        same_sequence(p.name(), &what, &walked, &listing.items)
     });
     setup.conclude(result)
 }
@@ -235,30 +233,30 @@ pub(super) fn run_p13(cx: &Context<'_>) -> Check {
         ));
     }
     // Every case asks for a page without `first` (and `page` absent, or one of pages 1 to lastPage + 1) and sends
-    // one out-of-range request, on two pairs.
+    // one out-of-range request, on two listings.
     let strategy = (
-        setup.pair(),
+        setup.listing(),
         proptest::option::of(any::<Index>()),
-        setup.pair(),
+        setup.listing(),
         Union::new_weighted(bad),
     );
     let result = check(cx, strategy, |case, (default, page, other, bad)| {
-        let (paginator, reader, items) = default;
-        let p = &setup.paginators[paginator];
+        let listing = &setup.listings[default];
+        let p = &setup.paginators[listing.paginator];
         match p.size(None) {
             None if p.pagination.page_size_required => {
-                setup.check_refused(case, (paginator, reader), PageArgs::default(), FIRST)?
+                setup.check_refused(case, listing, PageArgs::default(), FIRST)?
             }
             per_page => {
                 let args = PageArgs {
                     first: None,
-                    page: page_of(items, per_page, page),
+                    page: page_of(listing.items.len(), per_page, page),
                 };
-                setup.check_page(case, (paginator, reader), args)?;
+                setup.check_page(case, listing, args)?;
             }
         }
-        let (paginator, reader, items) = other;
-        let p = &setup.paginators[paginator];
+        let listing = &setup.listings[other];
+        let p = &setup.paginators[listing.paginator];
         let (args, refused) = match bad {
             Bad::First { first, page } => (
                 PageArgs {
@@ -283,15 +281,15 @@ pub(super) fn run_p13(cx: &Context<'_>) -> Check {
                 };
                 let args = PageArgs {
                     first: Some(i64::from(max) + above),
-                    page: page_of(items, Some(u64::from(max)), page),
+                    page: page_of(listing.items.len(), Some(u64::from(max)), page),
                 };
                 let refused = (p.pagination.over_max == OverMaxPolicy::Reject).then_some(FIRST);
                 (args, refused)
             }
         };
         match refused {
-            Some(argument) => setup.check_refused(case, (paginator, reader), args, argument),
-            None => setup.check_page(case, (paginator, reader), args).map(drop),
+            Some(argument) => setup.check_refused(case, listing, args, argument),
+            None => setup.check_page(case, listing, args).map(drop),
         }
     });
     setup.conclude(result)
@@ -310,14 +308,15 @@ impl Setup {
     fn check_refused(
         &self,
         case: &Case<'_, '_>,
-        (paginator, reader): (usize, usize),
+        listing: &Listing,
         args: PageArgs,
         argument: &str,
     ) -> Result<(), CaseError> {
-        let p = &self.paginators[paginator];
+        let p = &self.paginators[listing.paginator];
         let rules = case.cx.rules;
-        let asked = format!("`{}{args}` as {}", p.name(), self.who(reader));
-        let reply: Reply = match fetch(case, p, self.readers[reader].as_ref(), args)? {
+        let asked = self.name(listing, args);
+        let reader = self.readers[listing.reader].as_ref();
+        let reply: Reply = match fetch(case, p, listing.holder.as_deref(), reader, args)? {
             Ok(page) => {
                 return Err(CaseError::fail(format!(
                     "{asked} must be refused (`{argument}` is out of range), but returned a page of {} items",

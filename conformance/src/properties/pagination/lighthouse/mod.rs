@@ -1,5 +1,5 @@
-//! Lighthouse paginators (`@paginated(style: LIGHTHOUSE)`, Worksome): P12–P13 over the query fields paginated in
-//! that style.
+//! Lighthouse paginators (`@paginated(style: LIGHTHOUSE)`, Worksome): P12–P13 over the fields paginated in that
+//! style, of the query root and of entity types.
 //!
 //! The style's vocabulary (`PaginationStyle.LIGHTHOUSE` in `rules.graphql`; Laravel's `LengthAwarePaginator`): a
 //! `first` argument (the page size: `defaultPageSize` when absent, `maxPageSize` at most, per `overMax`) and a `page`
@@ -8,14 +8,13 @@
 //! of the page's first and last items, null on an empty page), `hasMorePages` (currentPage < lastPage), `lastPage`
 //! (max(1, ⌈total / perPage⌉)), `perPage` and `total` (the items of every page). [`page::expected_info`] computes it.
 //!
-//! Every case compares what the target returns with a reference listing per field and credential that may call it
-//! (`@requiresRole`): pages of the largest size, fetched once per property run (ten fields a request, aliased) and
-//! shared by the cases. A field whose other arguments include a required one is not checked (Worksome's query fields have
-//! none: its 28 query paginators are all checked; the 48 paginated fields of other types are reached through an
-//! object and are not).
-
-use std::cell::RefCell;
-use std::collections::HashMap;
+//! Every case compares what the target returns with a reference listing per field, holder and credential that may
+//! call it (`@requiresRole`): pages of the largest size, fetched once per property run (ten listings a request,
+//! aliased) and shared by the cases. A paginated field of an entity type is read through the entity's
+//! `@entity(lookup:)`, for the first two ids of the entity's `@entity(list:)` (or the caller's own entity, for a lookup
+//! without `id`). A field with a required argument besides the page's, or of a type without such a lookup, is not
+//! checked (on Worksome: 66 of its 75 paginated fields are checked; those of `Conversation`, `Expense`,
+//! `ExpenseReport`, `Invoice`, `MilestoneDetail`, `Organisation` and `Worker` are not).
 
 use apollo_compiler::schema::ExtendedType;
 use runtime::rules::{FieldRules, Pagination, PaginationStyle};
@@ -29,7 +28,7 @@ mod checks;
 pub mod page;
 
 use checks::{run_p12, run_p13};
-use page::{Page, PageArgs, fetch_ok, page_selection, parse_page};
+use page::{Page, PageArgs, describe, fetch_ok, page_in, parse_page, selection};
 
 pub static P12: Property = Property {
     id: "P12",
@@ -69,13 +68,30 @@ const INFO_FIELDS: [&str; 8] = [
     "total",
 ];
 
-/// A query field paginated in the Lighthouse style, with what a request needs.
+/// A field paginated in the Lighthouse style, with what a request needs.
 #[derive(Debug, Clone)]
 pub struct Paginator {
     pub field: &'static FieldRules,
     pub pagination: Pagination,
     /// The selection under `data` that identifies an item (`id`, with `__typename` for an abstract type).
     pub(super) key: String,
+    /// How the object holding the field is reached, for a field of another type than the query root.
+    pub holder: Option<Holder>,
+}
+
+/// How a paginated field of an entity type is reached: through the entity's `@entity(lookup:)` Query field.
+#[derive(Debug, Clone)]
+pub struct Holder {
+    /// The entity type that declares the field.
+    pub type_name: String,
+    /// The lookup field.
+    pub lookup: String,
+    /// Whether the lookup takes `id` (else it returns the caller's own entity).
+    pub by_id: bool,
+    /// The entity's `@entity(list:)` Query paginator, where the ids to look up are read.
+    pub list: Option<String>,
+    /// The lookup's rules, where it has any (its `@requiresRole`).
+    lookup_rules: Option<&'static FieldRules>,
 }
 
 impl Paginator {
@@ -99,32 +115,84 @@ impl Paginator {
     fn largest(&self) -> i64 {
         i64::from(self.pagination.max_page_size.unwrap_or(100))
     }
+
+    /// Page 1 of the largest size.
+    fn largest_page(&self) -> PageArgs {
+        PageArgs {
+            first: Some(self.largest()),
+            page: Some(1),
+        }
+    }
+
+    /// Whether a credential may read the field: the field's roles, and its holder's lookup's.
+    fn readable_by(&self, credential: Option<&Credential>) -> bool {
+        let lookup = self.holder.as_ref().and_then(|h| h.lookup_rules);
+        may_call(credential, self.field) && lookup.is_none_or(|l| may_call(credential, l))
+    }
 }
 
-/// The Lighthouse query fields that can be checked, and how many cannot (a required argument besides the page's,
-/// no `data`/`paginatorInfo`, items without `id`).
+/// The Lighthouse fields that can be checked, query fields first, and how many cannot (a required argument besides
+/// the page's, no `data`/`paginatorInfo`, items without `id`; for a field of another type, a holder that is no
+/// entity with a lookup, or whose lookup by id has no list to read ids from).
 pub fn paginators(schema: &SchemaInfo) -> (Vec<Paginator>, usize) {
     let query = schema.query_type().to_owned();
-    let mut usable = Vec::new();
-    let mut skipped = 0;
-    for field in schema.rules.fields.iter() {
-        let Some(pagination) = field
-            .pagination
+    let lighthouse = schema.rules.fields.iter().filter_map(|f| {
+        f.pagination
             .filter(|p| p.style == PaginationStyle::Lighthouse)
-        else {
-            continue;
-        };
-        if *field.type_name != *query {
-            continue;
-        }
+            .map(|p| (f, p))
+    });
+    let (roots, others): (Vec<_>, Vec<_>) = lighthouse.partition(|(f, _)| *f.type_name == *query);
+    let mut usable: Vec<Paginator> = Vec::new();
+    let mut skipped = 0;
+    for (field, pagination) in roots {
         match paginator(schema, field, pagination) {
             Some(p) => usable.push(p),
+            None => skipped += 1,
+        }
+    }
+    let listed: Vec<String> = usable.iter().map(|p| p.name().to_owned()).collect();
+    for (field, pagination) in others {
+        let holder = holder(schema, &query, &field.type_name)
+            .filter(|h| !h.by_id || h.list.as_ref().is_some_and(|l| listed.contains(l)));
+        match holder.zip(paginator(schema, field, pagination)) {
+            Some((holder, p)) => usable.push(Paginator {
+                holder: Some(holder),
+                ..p
+            }),
             None => skipped += 1,
         }
     }
     (usable, skipped)
 }
 
+/// The lookup of an entity type: a Query field taking `id` (and nothing else required), or none (the caller's own).
+fn holder(schema: &SchemaInfo, query: &str, type_name: &str) -> Option<Holder> {
+    let entity = schema.rules.entity(type_name)?;
+    let lookup = entity.lookup.as_deref()?;
+    let definition = schema.field(query, lookup)?;
+    let required = |a: &&apollo_compiler::Node<apollo_compiler::ast::InputValueDefinition>| {
+        a.ty.is_non_null() && a.default_value.is_none()
+    };
+    let by_id = match definition
+        .arguments
+        .iter()
+        .filter(required)
+        .collect::<Vec<_>>()[..]
+    {
+        [] => false,
+        [id] if id.name == KEY => true,
+        _ => return None,
+    };
+    Some(Holder {
+        type_name: type_name.to_owned(),
+        lookup: lookup.to_owned(),
+        by_id,
+        list: entity.list.as_deref().map(str::to_owned),
+        lookup_rules: schema.rules.field(query, lookup),
+    })
+}
+
+/// A paginator of a field, if its arguments and page type are the style's.
 fn paginator(
     schema: &SchemaInfo,
     field: &'static FieldRules,
@@ -153,6 +221,7 @@ fn paginator(
         field,
         pagination,
         key,
+        holder: None,
     })
 }
 
@@ -192,74 +261,107 @@ pub fn readers(cx: &Context<'_>) -> Vec<Option<Credential>> {
     }
 }
 
-/// The reference listings: the items of each (paginator, reader) pair, in the order of pages of the largest size.
-#[derive(Debug, Default)]
-pub struct References(RefCell<HashMap<(usize, usize), Vec<Value>>>);
+/// One reference listing: every item of a paginator (of one holder) as one reader sees them, in the order of pages
+/// of the largest size.
+#[derive(Debug, Clone)]
+pub struct Listing {
+    pub paginator: usize,
+    /// The id of the holder looked up, for a field of another type reached by id.
+    pub holder: Option<String>,
+    pub reader: usize,
+    pub items: Vec<Value>,
+}
 
-impl References {
-    /// Every pair's listing, from aliased requests per reader holding the fields it may call (a few a request:
-    /// servers bound the aliases of a document, the reference server by 15), each field then walked on where its
-    /// first page is not its last; a field missing from an answer is walked alone.
-    pub fn fetch_all(
-        case: &Case<'_, '_>,
-        paginators: &[Paginator],
-        readers: &[Option<Credential>],
-    ) -> Result<References, CaseError> {
-        const ALIASES: usize = 10;
-        let references = References::default();
-        let largest = |p: &Paginator| PageArgs {
-            first: Some(p.largest()),
-            page: Some(1),
-        };
-        for (r, reader) in readers.iter().enumerate() {
-            let callable: Vec<usize> = (0..paginators.len())
-                .filter(|&p| may_call(reader.as_ref(), paginators[p].field))
-                .collect();
-            for chunk in callable.chunks(ALIASES) {
-                let query = chunk
-                    .iter()
-                    .map(|&p| {
-                        let selection = page_selection(&paginators[p], largest(&paginators[p]));
-                        format!("p{p}: {selection}")
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" ");
-                let reply = case.graphql(reader.as_ref(), &format!("{{ {query} }}"), None)?;
-                for &p in chunk {
-                    let first = match reply.field(&format!("p{p}")) {
-                        Some(page) => {
-                            Some(parse_page(&paginators[p], page, largest(&paginators[p]))?)
-                        }
-                        None => None,
-                    };
-                    let items = walk(case, &paginators[p], reader.as_ref(), first)?;
-                    references.0.borrow_mut().insert((p, r), items);
-                }
-            }
-        }
-        Ok(references)
-    }
+/// How many holders of each paginated field of another type are listed per reader.
+const HOLDERS: usize = 2;
+/// Listings fetched in one request, aliased: servers bound the aliases of a document (the reference server by 15).
+const ALIASES: usize = 10;
 
-    /// The listing of a pair (empty for a pair whose reader may not call the field).
-    pub fn get(&self, paginator: usize, reader: usize) -> Vec<Value> {
-        self.0
-            .borrow()
-            .get(&(paginator, reader))
-            .cloned()
-            .unwrap_or_default()
-    }
-
-    /// The pairs listed, with their item counts, in a stable order.
-    pub fn pairs(&self) -> Vec<(usize, usize, usize)> {
-        let mut out: Vec<_> = self
-            .0
-            .borrow()
-            .iter()
-            .map(|(&(p, r), items)| (p, r, items.len()))
+/// Every listing of the run: each query paginator for every reader that may call it, then each other paginator for
+/// up to [`HOLDERS`] holders (the first ids of its entity's list as that reader sees it, or the reader's own).
+pub fn listings(
+    case: &Case<'_, '_>,
+    paginators: &[Paginator],
+    readers: &[Option<Credential>],
+) -> Result<Vec<Listing>, CaseError> {
+    let mut out: Vec<Listing> = Vec::new();
+    for (r, reader) in readers.iter().enumerate() {
+        let readable = |p: &usize| paginators[*p].readable_by(reader.as_ref());
+        let roots: Vec<(usize, Option<String>)> = (0..paginators.len())
+            .filter(readable)
+            .filter(|&p| paginators[p].holder.is_none())
+            .map(|p| (p, None))
             .collect();
-        out.sort_unstable();
-        out
+        out.extend(fetch_listings(case, paginators, r, reader, roots)?);
+        let mut held = Vec::new();
+        for p in (0..paginators.len()).filter(readable) {
+            let Some(holder) = &paginators[p].holder else {
+                continue;
+            };
+            if !holder.by_id {
+                held.push((p, None));
+                continue;
+            }
+            let ids = out
+                .iter()
+                .filter(|l| {
+                    l.reader == r && Some(paginators[l.paginator].name()) == holder.list.as_deref()
+                })
+                .flat_map(|l| &l.items)
+                .filter(|item| {
+                    item.get("__typename")
+                        .is_none_or(|t| *t == *holder.type_name)
+                })
+                .filter_map(|item| match item.get(KEY)? {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Number(n) => Some(n.to_string()),
+                    _ => None,
+                })
+                .take(HOLDERS);
+            held.extend(ids.map(|id| (p, Some(id))));
+        }
+        out.extend(fetch_listings(case, paginators, r, reader, held)?);
     }
+    Ok(out)
+}
+
+/// The listings of `wanted` (paginator, holder) for one reader: their first pages [`ALIASES`] a request, each then
+/// walked on where its first page is not its last; one missing from an answer is walked alone.
+fn fetch_listings(
+    case: &Case<'_, '_>,
+    paginators: &[Paginator],
+    r: usize,
+    reader: &Option<Credential>,
+    wanted: Vec<(usize, Option<String>)>,
+) -> Result<Vec<Listing>, CaseError> {
+    let mut out = Vec::new();
+    for chunk in wanted.chunks(ALIASES) {
+        let query = chunk
+            .iter()
+            .enumerate()
+            .map(|(i, (p, holder))| {
+                let p = &paginators[*p];
+                selection(p, holder.as_deref(), p.largest_page(), &format!("l{i}"))
+            })
+            .collect::<Vec<_>>()
+            .join(" ");
+        let reply = case.graphql(reader.as_ref(), &format!("{{ {query} }}"), None)?;
+        for (i, (p, holder)) in chunk.iter().enumerate() {
+            let paginator = &paginators[*p];
+            let first = match page_in(paginator, &reply, &format!("l{i}")) {
+                Some(page) => Some(parse_page(paginator, page, paginator.largest_page())?),
+                None => None,
+            };
+            let items = walk(case, paginator, holder.as_deref(), reader.as_ref(), first)?;
+            out.push(Listing {
+                paginator: *p,
+                holder: holder.clone(),
+                reader: r,
+                items,
+            });
+        }
+    }
+    Ok(out)
 }
 
 /// Every item of a paginator by pages of the largest size, until a page says it is the last (or is empty); `first`
@@ -267,6 +369,7 @@ impl References {
 fn walk(
     case: &Case<'_, '_>,
     paginator: &Paginator,
+    holder: Option<&str>,
     reader: Option<&Credential>,
     first: Option<Page>,
 ) -> Result<Vec<Value>, CaseError> {
@@ -274,12 +377,12 @@ fn walk(
     let mut next = first;
     for page in 1..=1_000 {
         let args = PageArgs {
-            first: Some(paginator.largest()),
             page: Some(page),
+            ..paginator.largest_page()
         };
         let current = match next.take() {
             Some(p) => p,
-            None => fetch_ok(case, paginator, reader, args)?,
+            None => fetch_ok(case, paginator, holder, reader, args)?,
         };
         let done = !current.info.has_more_pages || current.items.is_empty();
         items.extend(current.items);
@@ -288,8 +391,8 @@ fn walk(
         }
     }
     Err(CaseError::fail(format!(
-        "the listing of `{}` by pages of {} does not end after 1000 pages",
-        paginator.name(),
+        "the listing of {} by pages of {} does not end after 1000 pages",
+        describe(paginator, holder, paginator.largest_page()),
         paginator.largest()
     )))
 }

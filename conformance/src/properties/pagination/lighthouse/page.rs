@@ -102,26 +102,68 @@ impl std::fmt::Display for PageArgs {
     }
 }
 
-/// The selection of one page: the items' keys and every `paginatorInfo` field.
-pub(super) fn page_selection(paginator: &Paginator, args: PageArgs) -> String {
-    format!(
+/// `field(args)`, or `lookup(id: "holder").field(args)` for a field of another type: how messages name a page.
+pub fn describe(paginator: &Paginator, holder: Option<&str>, args: PageArgs) -> String {
+    match (&paginator.holder, holder) {
+        (Some(h), Some(id)) => format!("`{}(id: {id:?}).{}{args}`", h.lookup, paginator.name()),
+        (Some(h), None) => format!("`{}.{}{args}`", h.lookup, paginator.name()),
+        (None, _) => format!("`{}{args}`", paginator.name()),
+    }
+}
+
+/// The selection of one page, aliased: the items' keys and every `paginatorInfo` field, inside the holder's lookup
+/// for a field of another type (one alias either way: servers bound them).
+pub(super) fn selection(
+    paginator: &Paginator,
+    holder: Option<&str>,
+    args: PageArgs,
+    alias: &str,
+) -> String {
+    let page = format!(
         "{}{args} {{ {DATA} {{ {} }} {INFO} {{ {} }} }}",
         paginator.name(),
         paginator.key,
         INFO_FIELDS.join(" ")
-    )
+    );
+    match &paginator.holder {
+        None => format!("{alias}: {page}"),
+        Some(h) => {
+            let id = match holder {
+                Some(id) if h.by_id => format!("({KEY}: {})", Value::String(id.to_owned())),
+                _ => String::new(),
+            };
+            format!(
+                "{alias}: {}{id} {{ ... on {} {{ {page} }} }}",
+                h.lookup, h.type_name
+            )
+        }
+    }
+}
+
+/// The page an answer holds under `alias`, if any.
+pub(super) fn page_in<'r>(
+    paginator: &Paginator,
+    reply: &'r Reply,
+    alias: &str,
+) -> Option<&'r Value> {
+    let value = reply.field(alias)?;
+    match paginator.holder {
+        None => Some(value),
+        Some(_) => value.get(paginator.name()).filter(|v| !v.is_null()),
+    }
 }
 
 /// Requests one page as `reader`. `Ok(Err(reply))` when the target answered with no page.
 pub fn fetch(
     case: &Case<'_, '_>,
     paginator: &Paginator,
+    holder: Option<&str>,
     reader: Option<&Credential>,
     args: PageArgs,
 ) -> Result<Result<Page, Reply>, CaseError> {
-    let query = format!("{{ page: {} }}", page_selection(paginator, args));
+    let query = format!("{{ {} }}", selection(paginator, holder, args, "read"));
     let reply = case.graphql(reader, &query, None)?;
-    let Some(page) = reply.field("page") else {
+    let Some(page) = page_in(paginator, &reply, "read") else {
         return Ok(Err(reply));
     };
     parse_page(paginator, page, args).map(Ok)
@@ -131,14 +173,15 @@ pub fn fetch(
 pub fn fetch_ok(
     case: &Case<'_, '_>,
     paginator: &Paginator,
+    holder: Option<&str>,
     reader: Option<&Credential>,
     args: PageArgs,
 ) -> Result<Page, CaseError> {
-    match fetch(case, paginator, reader, args)? {
+    match fetch(case, paginator, holder, reader, args)? {
         Ok(page) => Ok(page),
         Err(reply) => Err(CaseError::fail(format!(
-            "`{}{args}` returned no page: {}",
-            paginator.name(),
+            "{} returned no page: {}",
+            describe(paginator, holder, args),
             reply.error_digest(case.cx.rules)
         ))),
     }
