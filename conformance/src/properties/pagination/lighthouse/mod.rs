@@ -170,15 +170,12 @@ fn holder(schema: &SchemaInfo, query: &str, type_name: &str) -> Option<Holder> {
     let entity = schema.rules.entity(type_name)?;
     let lookup = entity.lookup.as_deref()?;
     let definition = schema.field(query, lookup)?;
-    let required = |a: &&apollo_compiler::Node<apollo_compiler::ast::InputValueDefinition>| {
-        a.ty.is_non_null() && a.default_value.is_none()
-    };
-    let by_id = match definition
+    let required: Vec<_> = definition
         .arguments
         .iter()
-        .filter(required)
-        .collect::<Vec<_>>()[..]
-    {
+        .filter(|a| a.ty.is_non_null() && a.default_value.is_none())
+        .collect();
+    let by_id = match required[..] {
         [] => false,
         [id] if id.name == KEY => true,
         _ => return None,
@@ -348,7 +345,17 @@ fn fetch_listings(
         let reply = case.graphql(reader.as_ref(), &format!("{{ {query} }}"), None)?;
         for (i, (p, holder)) in chunk.iter().enumerate() {
             let paginator = &paginators[*p];
-            let first = match page_in(paginator, &reply, &format!("l{i}")) {
+            let alias = format!("l{i}");
+            // A holder its lookup does not show this reader (null without an error) has nothing to list.
+            let hidden = paginator.holder.is_some()
+                && !reply.has_errors()
+                && reply
+                    .data()
+                    .is_some_and(|d| d.get(&alias) == Some(&Value::Null));
+            if hidden {
+                continue;
+            }
+            let first = match page_in(paginator, &reply, &alias) {
                 Some(page) => Some(parse_page(paginator, page, paginator.largest_page())?),
                 None => None,
             };
