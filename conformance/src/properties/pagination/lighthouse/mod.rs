@@ -403,3 +403,40 @@ fn walk(
         paginator.largest()
     )))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Worksome's paginated fields as P12–P13 find them, counted by hand in `schemas/worksome.graphql`: 28 on the
+    /// query root, 38 of entity types with a lookup, 9 not reachable.
+    #[test]
+    fn worksome_paginators_are_found_with_their_holders() {
+        let schema = SchemaInfo::new(&generated::worksome::RULES, generated::worksome::PUBLIC_SDL)
+            .expect("the contract validates");
+        let (found, skipped) = paginators(&schema);
+        let roots = found.iter().filter(|p| p.holder.is_none()).count();
+        assert_eq!((roots, found.len() - roots, skipped), (28, 38, 9));
+        let find = |type_name: &str, field: &str| {
+            found
+                .iter()
+                .find(|p| *p.field.type_name == *type_name && p.name() == field)
+        };
+        // A union's items are keyed by type and id.
+        let multi = find("Query", "multiFactors").expect("a query paginator");
+        assert_eq!(
+            multi.key,
+            "__typename ... on SmsMultiFactor { id } ... on TotpMultiFactor { id }"
+        );
+        // `Project.jobs` is read through `project(id:)`, the ids from `projects`.
+        let holder = find("Project", "jobs")
+            .and_then(|p| p.holder.as_ref())
+            .expect("held by a project");
+        assert_eq!(
+            (&*holder.lookup, holder.by_id, holder.list.as_deref()),
+            ("project", true, Some("projects"))
+        );
+        // `Worker` has a lookup but no list to read ids from.
+        assert!(find("Worker", "hires").is_none());
+    }
+}
