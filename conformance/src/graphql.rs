@@ -191,6 +191,13 @@ pub fn validation_code(rules: &ApiRules) -> Option<&str> {
     )
 }
 
+/// The documented code of an argument value refused (out of range, against a declared rule), where the API tells it
+/// from a document that does not validate (Worksome: BAD_USER_INPUT, not GRAPHQL_VALIDATION_FAILED); else its
+/// validation code.
+pub fn input_code(rules: &ApiRules) -> Option<&str> {
+    find_code(rules, &["bad_user_input", "validation"]).or_else(|| validation_code(rules))
+}
+
 /// The documented code of a document that does not parse, where the API tells it from other invalid requests.
 pub fn parse_code(rules: &ApiRules) -> Option<&str> {
     find_code(rules, &["graphql_parse_failed", "parse_failed"])

@@ -168,6 +168,11 @@ impl<'a> Object<'a> {
             let items = paging::select(model, &self.data, name, types, args);
             return self.page(name, named, items, args);
         }
+        // A paginator that lists no entity type (no `@entity(list:)` names it) is empty, its `paginatorInfo` as
+        // exact as any other's (as in `entity_field`).
+        if model.is_paginator(named) {
+            return self.page(name, named, Vec::new(), args);
+        }
         let is_lookup = model
             .rules
             .entities

@@ -233,6 +233,22 @@ fn paginator_info_on_the_last_page_and_past_it() {
 }
 
 #[test]
+fn a_paginator_no_entity_lists_is_empty_with_exact_info() {
+    // No `@entity(list:)` names `approvalStates`: an empty page, not a neutral one of zeros.
+    let h = harness(&[]);
+    let answer = h.send(
+        Some(ACME),
+        "{ approvalStates(page: 2) { data { id } paginatorInfo { count currentPage firstItem lastItem hasMorePages lastPage perPage total } } }",
+        json!({}),
+    );
+    assert_eq!(
+        answer["data"]["approvalStates"],
+        json!({"data": [], "paginatorInfo": {"count": 0, "currentPage": 2, "firstItem": null, "lastItem": null, "hasMorePages": false, "lastPage": 1, "perPage": 10, "total": 0}}),
+        "{answer}"
+    );
+}
+
+#[test]
 fn errors_in_worksomes_format() {
     let h = harness(&[]);
     let anonymous = h.send(None, "{ viewer { id } }", json!({}));

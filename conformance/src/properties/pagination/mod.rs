@@ -2,12 +2,13 @@
 //!
 //! The properties are written against the pagination style each field declares. Relay connections (Greenhouse,
 //! Healthmov) are checked by P1–P7 here, with [`relay`]; Workable's id windows (`limit`, `since_id`, `max_id`,
-//! `paging.next`) by P9–P11 in [`id_window`]; a field in another style (the Lighthouse paginator of Worksome) is
-//! listed by [`checkable`] as not yet covered, and plugs in by adding a module beside these and an arm in
-//! [`checkable`]. P8 (a full walk reflects each write exactly once) needs writes, so it lives with the stateful model
-//! of each API.
+//! `paging.next`) by P9–P11 in [`id_window`]; Worksome's Lighthouse paginators (`first`, `page`, `paginatorInfo`) by
+//! P12–P13 in [`lighthouse`]. [`checkable`] names the fields each style's module checks; another style plugs in by
+//! adding a module beside these and an arm there. P8 (a full walk reflects each write exactly once) needs writes, so
+//! it lives with the stateful model of each API.
 
 pub mod id_window;
+pub mod lighthouse;
 pub mod relay;
 
 use std::cell::RefCell;
@@ -107,11 +108,9 @@ pub fn checkable(cx: &Context<'_>) -> (Vec<Connection>, Vec<String>) {
                 "{} (ID_WINDOW style: checked by P9-P11)",
                 connection.field
             )),
-            // Extension point: Lighthouse (`first`/`page`, `paginatorInfo`) gets a module beside `relay` and
-            // `id_window`, and an arm here.
             PaginationStyle::Lighthouse => uncovered.push(format!(
-                "{} ({:?} style: no checker yet)",
-                connection.field, connection.pagination.style
+                "{} (LIGHTHOUSE style: checked by P12-P13)",
+                connection.field
             )),
         }
     }
@@ -241,7 +240,7 @@ fn run_p1(cx: &Context<'_>) -> Check {
             )));
         }
         same_sequence(
-            &connection,
+            &connection.field,
             &format!("forward walk with first: {size}"),
             &walk.keys,
             &reference.keys,
@@ -261,7 +260,7 @@ fn run_p2(cx: &Context<'_>) -> Check {
             )));
         }
         same_sequence(
-            &connection,
+            &connection.field,
             &format!("backward walk with last: {size}"),
             &walk.keys,
             &reference.keys,
@@ -269,8 +268,9 @@ fn run_p2(cx: &Context<'_>) -> Check {
     })
 }
 
+/// Fails unless a walk's keys are the reference's, naming the first position where they differ.
 fn same_sequence(
-    connection: &Connection,
+    field: &str,
     what: &str,
     got: &[Value],
     expected: &[Value],
@@ -284,8 +284,7 @@ fn same_sequence(
         .position(|(a, b)| a != b)
         .unwrap_or(got.len().min(expected.len()));
     Err(CaseError::fail(format!(
-        "a {what} of `{}` gives {} nodes where the reference walk gives {}; they differ first at position {at}: {} instead of {}",
-        connection.field,
+        "a {what} of `{field}` gives {} nodes where the reference walk gives {}; they differ first at position {at}: {} instead of {}",
         got.len(),
         expected.len(),
         got.get(at).map_or("nothing".to_owned(), Value::to_string),
