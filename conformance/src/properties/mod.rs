@@ -8,6 +8,7 @@
 //! probes with), `workable` (A3, A5, M2, the `status` filter and its write probe) and `healthmov` (H1, H2, P8).
 pub mod auth;
 pub mod complexity;
+pub mod effects;
 pub mod errors;
 pub mod examples;
 pub mod greenhouse;
