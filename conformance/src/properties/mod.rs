@@ -2,8 +2,9 @@
 //!
 //! Generic properties read the rules table and the SDL, so they apply to any API the rules describe: schema
 //! conformance (S), pagination in each declared style (P1–P7 Relay, P9–P11 id windows), errors (E1–E5 GraphQL, E6
-//! REST), complexity (C), auth, roles and scopes (A1, A2, A4), rate limits by quota field or headers (R) and
-//! documented examples (X). Properties that need an API's domain (what a mutation creates, what a filter selects,
+//! REST), complexity (C), auth, roles and scopes (A1, A2, A4), rate limits by quota field or headers (R),
+//! documented examples (X) and mutation semantics where the rules declare `@effect`s (`effects`: O1 ownership, E7
+//! unknown ids, O2 preconditions, O3 transition sources). Properties that need an API's domain (what a mutation creates, what a filter selects,
 //! which role changes a document forbids) live in a module per API: `greenhouse` (F1, M1, P8 and the write R4
 //! probes with), `workable` (A3, A5, M2, the `status` filter and its write probe) and `healthmov` (H1, H2, P8).
 pub mod auth;
@@ -129,6 +130,15 @@ pub fn for_api(rules: &ApiRules) -> Vec<&'static Property> {
             &pagination::id_window::P9,
             &pagination::id_window::P10,
             &pagination::id_window::P11,
+        ]);
+    }
+    // Mutation semantics, wherever the rules declare effects.
+    if rules.effects().next().is_some() {
+        list.extend([
+            &effects::refusals::O1,
+            &effects::refusals::E7,
+            &effects::refusals::O2,
+            &effects::refusals::O3,
         ]);
     }
     match &*rules.name {

@@ -11,7 +11,8 @@ use runtime::rules::{ConditionRead, Effect, EffectKind, FieldRules, WriteSource}
 use serde_json::{Map, Value, json};
 
 use super::conditions::{Outcome, holds, input_at, parse_literal, set_input, test};
-use super::world::{Actor, Record, World, entity_types, id_of, id_selection, member_type};
+use super::read::id_selection;
+use super::world::{Actor, Record, World, entity_types, id_of, member_type};
 use crate::schema::SchemaInfo;
 
 /// What to do with an input field an effect writes, where the input may leave it out.
