@@ -11,6 +11,7 @@ use runtime::rules::{ConditionRead, Effect, EffectKind, FieldRules, WriteSource}
 use serde_json::{Map, Value, json};
 
 use super::conditions::{Outcome, holds, input_at, parse_literal, set_input, test};
+use super::predict::{InputWrite, input_writes};
 use super::read::id_selection;
 use super::world::{Actor, Record, World, entity_types, id_of, member_type};
 use crate::schema::SchemaInfo;
@@ -46,121 +47,6 @@ pub struct Call {
     pub args: Value,
 }
 
-/// One write of the effect from an input path: the entity field and the path read on the entity the id names
-/// (`via`).
-#[derive(Debug, Clone)]
-pub struct InputWrite {
-    pub path: String,
-    pub field: String,
-    pub via: Option<(String, String)>,
-}
-
-/// The input paths the effect writes from: the implicit ones (named and typed like a field of the entity) and
-/// the declared `fields` that read the input.
-pub fn input_writes(s: &SchemaInfo, field: &FieldRules, type_name: &str) -> Vec<InputWrite> {
-    let Some(effect) = &field.effect else {
-        return Vec::new();
-    };
-    let mut out: Vec<InputWrite> = implicit_writes(s, field, effect, type_name);
-    for declared in effect.fields.iter() {
-        out.retain(|w| w.field != *declared.field);
-        if let WriteSource::Input { path, via } = &declared.source {
-            out.push(InputWrite {
-                path: path.to_string(),
-                field: declared.field.to_string(),
-                via: via
-                    .as_ref()
-                    .map(|v| (v.entity.to_string(), v.field.to_string())),
-            });
-        }
-    }
-    out
-}
-
-/// The input type at a path of the mutation's arguments (the element type where a path ends at a list).
-pub fn input_type<'s>(s: &'s SchemaInfo, field: &FieldRules, path: &str) -> Option<&'s Type> {
-    let def = s.field(&field.type_name, &field.field_name)?;
-    let mut segments = path.split('.');
-    let mut ty: &Type = &def.argument_by_name(segments.next()?)?.ty;
-    for segment in segments {
-        let Some(ExtendedType::InputObject(object)) = s.schema.types.get(ty.inner_named_type())
-        else {
-            return None;
-        };
-        ty = &object.fields.get(segment)?.ty;
-    }
-    Some(ty)
-}
-
-/// The path implicit writes start from: the `each` element when it is an object (else the object holding the
-/// list), or the first argument that is an input object.
-fn implicit_root(
-    s: &SchemaInfo,
-    field_rules: &FieldRules,
-    effect: &Effect,
-) -> Option<(String, String)> {
-    let object_type = |path: &str| {
-        let ty = input_type(s, field_rules, path)?;
-        s.schema
-            .get_input_object(ty.inner_named_type())
-            .map(|o| o.name.to_string())
-    };
-    if let Some(each) = effect.each.as_deref() {
-        if let Some(t) = object_type(each) {
-            return Some((each.to_owned(), t));
-        }
-        let (parent, _) = each.rsplit_once('.')?;
-        return object_type(parent).map(|t| (parent.to_owned(), t));
-    }
-    let def = s.field(&field_rules.type_name, &field_rules.field_name)?;
-    def.arguments.iter().find_map(|a| {
-        s.schema
-            .get_input_object(a.ty.inner_named_type())
-            .map(|o| (a.name.to_string(), o.name.to_string()))
-    })
-}
-
-fn implicit_writes(
-    s: &SchemaInfo,
-    field: &FieldRules,
-    effect: &Effect,
-    type_name: &str,
-) -> Vec<InputWrite> {
-    let Some((root, root_type)) = implicit_root(s, field, effect) else {
-        return Vec::new();
-    };
-    let Some(object) = s.schema.get_input_object(&root_type) else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for (name, input_field) in &object.fields {
-        let path = format!("{root}.{name}");
-        if effect.consumes(&path) {
-            continue;
-        }
-        let Some(entity_field) = s.field(type_name, name) else {
-            continue;
-        };
-        if !entity_field.arguments.is_empty() {
-            continue;
-        }
-        let (a, b) = (
-            input_field.ty.inner_named_type().as_str(),
-            entity_field.ty.inner_named_type().as_str(),
-        );
-        let same = a == b && s.is_leaf(a);
-        let reference = a == "ID" && !entity_types(s, &member_type(s, b)).is_empty();
-        if (same || reference) && input_field.ty.is_list() == entity_field.ty.is_list() {
-            out.push(InputWrite {
-                path,
-                field: name.to_string(),
-                via: None,
-            });
-        }
-    }
-    out
-}
-
 /// The entity type each id path of an effect names (on an entity of `type_name`).
 fn id_types(s: &SchemaInfo, field: &FieldRules, type_name: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
@@ -183,7 +69,10 @@ fn id_types(s: &SchemaInfo, field: &FieldRules, type_name: &str) -> BTreeMap<Str
                 None => continue,
             },
         };
-        out.entry(w.path).or_insert(named);
+        // An ID or String field that holds an id without referencing an entity is filled as an untyped id.
+        if !entity_types(s, &named).is_empty() {
+            out.entry(w.path).or_insert(named);
+        }
     }
     for c in effect.requires.iter() {
         if let ConditionRead::At { at, entity, .. } = &c.read {
@@ -361,6 +250,10 @@ impl Builder<'_> {
                 .s
                 .field(&self.type_name, &write.field)
                 .is_some_and(|f| !f.ty.is_non_null());
+        // A REPLACE clears what is absent: a non-null field must be given.
+        if self.spec.effect.kind == EffectKind::Replace && !nullable {
+            return Presence::Value;
+        }
         let hash = path.bytes().fold(seed, |h, b| {
             (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
         });

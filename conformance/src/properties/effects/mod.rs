@@ -6,6 +6,7 @@
 //! M3).
 pub mod call;
 pub mod conditions;
+pub mod model;
 pub mod predict;
 pub mod read;
 pub mod refusals;

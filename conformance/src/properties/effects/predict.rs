@@ -1,17 +1,133 @@
-//! What an effect writes, predicted from the declarations ("Writing the input" in `schemas/rules.graphql`): each
-//! implicit and declared write as absent, null or a value (a `via` read on the world, constants parsed, the
-//! caller's account and user), the values no one can predict (the time, generated values, `beyondFields`) marked
-//! as such; and whether an entity as a CREATE would make it is the caller's.
+//! What an effect writes, predicted from the declarations ("Writing the input" in `schemas/rules.graphql`): the
+//! input paths it writes from (implicit and declared), each write as absent, null or a value (a `via` read on the
+//! world, constants parsed, the caller's account and user), the values no one can predict (the time, generated
+//! values, `beyondFields`) marked as such; and the entity a CREATE makes, to decide whether it is the caller's.
 
 use std::collections::BTreeMap;
 
-use runtime::rules::{EffectContext, EffectKind, FieldRules, WriteSource};
+use apollo_compiler::schema::{ExtendedType, Type};
+use runtime::rules::{Effect, EffectContext, EffectKind, FieldRules, WriteSource};
 use serde_json::Value;
 
-use super::call::input_writes;
 use super::conditions::{input_at, parse_literal};
-use super::world::{Actor, Record, World, entity_types, ids};
+use super::world::{Actor, Record, World, entity_types, ids, member_type};
 use crate::schema::SchemaInfo;
+
+/// One write of the effect from an input path: the entity field and the path read on the entity the id names
+/// (`via`).
+#[derive(Debug, Clone)]
+pub struct InputWrite {
+    pub path: String,
+    pub field: String,
+    pub via: Option<(String, String)>,
+}
+
+/// The input paths the effect writes from: the implicit ones (named and typed like a field of the entity) and
+/// the declared `fields` that read the input.
+pub fn input_writes(s: &SchemaInfo, field: &FieldRules, type_name: &str) -> Vec<InputWrite> {
+    let Some(effect) = &field.effect else {
+        return Vec::new();
+    };
+    let mut out: Vec<InputWrite> = implicit_writes(s, field, effect, type_name);
+    for declared in effect.fields.iter() {
+        out.retain(|w| w.field != *declared.field);
+        if let WriteSource::Input { path, via } = &declared.source {
+            out.push(InputWrite {
+                path: path.to_string(),
+                field: declared.field.to_string(),
+                via: via
+                    .as_ref()
+                    .map(|v| (v.entity.to_string(), v.field.to_string())),
+            });
+        }
+    }
+    out
+}
+
+/// The input type at a path of the mutation's arguments (the element type where a path ends at a list).
+pub fn input_type<'s>(s: &'s SchemaInfo, field: &FieldRules, path: &str) -> Option<&'s Type> {
+    let def = s.field(&field.type_name, &field.field_name)?;
+    let mut segments = path.split('.');
+    let mut ty: &Type = &def.argument_by_name(segments.next()?)?.ty;
+    for segment in segments {
+        let Some(ExtendedType::InputObject(object)) = s.schema.types.get(ty.inner_named_type())
+        else {
+            return None;
+        };
+        ty = &object.fields.get(segment)?.ty;
+    }
+    Some(ty)
+}
+
+/// The path implicit writes start from: the `each` element when it is an object (else the object holding the
+/// list), or the first argument that is an input object.
+fn implicit_root(
+    s: &SchemaInfo,
+    field_rules: &FieldRules,
+    effect: &Effect,
+) -> Option<(String, String)> {
+    let object_type = |path: &str| {
+        let ty = input_type(s, field_rules, path)?;
+        s.schema
+            .get_input_object(ty.inner_named_type())
+            .map(|o| o.name.to_string())
+    };
+    if let Some(each) = effect.each.as_deref() {
+        if let Some(t) = object_type(each) {
+            return Some((each.to_owned(), t));
+        }
+        let (parent, _) = each.rsplit_once('.')?;
+        return object_type(parent).map(|t| (parent.to_owned(), t));
+    }
+    let def = s.field(&field_rules.type_name, &field_rules.field_name)?;
+    def.arguments.iter().find_map(|a| {
+        s.schema
+            .get_input_object(a.ty.inner_named_type())
+            .map(|o| (a.name.to_string(), o.name.to_string()))
+    })
+}
+
+fn implicit_writes(
+    s: &SchemaInfo,
+    field: &FieldRules,
+    effect: &Effect,
+    type_name: &str,
+) -> Vec<InputWrite> {
+    let Some((root, root_type)) = implicit_root(s, field, effect) else {
+        return Vec::new();
+    };
+    let Some(object) = s.schema.get_input_object(&root_type) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (name, input_field) in &object.fields {
+        let path = format!("{root}.{name}");
+        // An entity's id is its identity: the store gives a created entity a fresh one, whatever the input says.
+        if effect.consumes(&path) || name == "id" {
+            continue;
+        }
+        let Some(entity_field) = s.field(type_name, name) else {
+            continue;
+        };
+        if !entity_field.arguments.is_empty() {
+            continue;
+        }
+        let (a, b) = (
+            input_field.ty.inner_named_type().as_str(),
+            entity_field.ty.inner_named_type().as_str(),
+        );
+        let same = a == b && s.is_leaf(a);
+        let reference = a == "ID" && !entity_types(s, &member_type(s, b)).is_empty();
+        if (same || reference) && input_field.ty.is_list() == entity_field.ty.is_list() {
+            out.push(InputWrite {
+                path,
+                field: name.to_string(),
+                via: None,
+            });
+        }
+    }
+    out
+}
 
 /// A predicted field value.
 #[derive(Debug, Clone, PartialEq)]
@@ -96,6 +212,12 @@ pub fn created(
         None => Record::new(),
     };
     record.remove("id");
+    // What a relation with `inverse` lists is computed from the other entities: a copy does not carry it.
+    record.retain(|name, _| {
+        s.rules
+            .relation(type_name, name)
+            .is_none_or(|r| r.inverse.is_none())
+    });
     for (name, value) in writes(s, world, field, type_name, args, actor)? {
         match value {
             Written::Value(v) => record.insert(name, v),

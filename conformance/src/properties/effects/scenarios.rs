@@ -270,7 +270,7 @@ pub fn violating_input(
         .iter()
         .map(|l| super::conditions::parse_literal(l))
         .collect();
-    let ty = super::call::input_type(cx.schema, field, path)?;
+    let ty = super::predict::input_type(cx.schema, field, path)?;
     let named = ty.inner_named_type().as_str();
     let options: Vec<Value> = match cx.schema.schema.get_enum(named) {
         Some(e) => e.values.keys().map(|v| json!(v.as_str())).collect(),
