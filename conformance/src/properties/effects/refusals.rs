@@ -1,4 +1,4 @@
-//! Refused effects, each read back to show it changed nothing: O1 (another account's target: the authorization
+//! Refused effects, each read back to show it changed nothing (against the world as discovered): O1 (another account's target: the authorization
 //! error), E7 (an id naming no live entity: the validation error keyed by the id's input path), O2 (a broken
 //! precondition: its `@invariant`'s error keyed by the condition's path) and O3 (a TRANSITION from a status outside
 //! `from`: the validation error keyed by the id path). Every case checks every effect that the discovered world
@@ -209,15 +209,13 @@ fn exercise(
         }
         _ => None,
     };
-    // The entity read back before and after, where the API offers a way to read it.
+    // The entity as the world read it (refusals change nothing, so it still is; an id naming nothing is in no
+    // world), and read back after, where the API offers a way to read it.
     let target = sc
         .target
         .as_ref()
         .filter(|(t, id)| readable(s, world, t, id));
-    let before = match target {
-        Some((t, id)) => read::read(case, world, t, id)?,
-        None => None,
-    };
+    let before = target_record.map(|(t, r)| (t.to_owned(), r.clone()));
     let reply = case.graphql(Some(&actor.credential), &call.document, Some(&call.args))?;
     let what = format!(
         "`{}` by `{}`{} with {}",
