@@ -186,3 +186,44 @@ pub fn first_failing<'e>(
     }
     First::AllHold
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn input_paths_read_through_lists_and_tell_absent_from_null() {
+        let args = json!({"input": {"id": "7", "note": null, "values": [{"x": {"id": "1"}}, {"x": {"id": "2"}}, {}]}});
+        assert_eq!(input_at(&args, "input.id"), Some(json!("7")));
+        assert_eq!(input_at(&args, "input.note"), Some(Value::Null));
+        assert_eq!(input_at(&args, "input.missing"), None);
+        assert_eq!(
+            input_at(&args, "input.values.x.id"),
+            Some(json!(["1", "2"]))
+        );
+    }
+
+    #[test]
+    fn set_input_writes_into_every_element_on_the_way() {
+        let mut args = json!({"input": {"values": [{"a": 1}, {"a": 2}]}});
+        set_input(&mut args, "input.values.b", &json!(true));
+        assert_eq!(
+            args,
+            json!({"input": {"values": [{"a": 1, "b": true}, {"a": 2, "b": true}]}})
+        );
+        set_input(&mut args, "input.absent.c", &json!(1));
+        assert!(args["input"].get("absent").is_none(), "no parent, no write");
+    }
+
+    #[test]
+    fn literals_parse_as_json_carries_them() {
+        assert_eq!(parse_literal("null"), Value::Null);
+        assert_eq!(parse_literal("true"), json!(true));
+        assert_eq!(parse_literal("1"), json!(1));
+        assert_eq!(parse_literal("1.5"), json!(1.5));
+        assert_eq!(parse_literal("\"text\""), json!("text"));
+        assert_eq!(parse_literal("OPEN"), json!("OPEN"));
+    }
+}

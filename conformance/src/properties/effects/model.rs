@@ -367,6 +367,7 @@ impl Machine<'_, '_, '_> {
             }
         }
         self.listed_once(&t, &read, what)?;
+        self.stale.remove(&(t.clone(), id.to_owned()));
         self.world.put(&t, read);
         Ok(())
     }

@@ -197,3 +197,51 @@ pub fn member_type(s: &SchemaInfo, named: &str) -> String {
     }
     named.to_owned()
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn record(v: Value) -> Record {
+        v.as_object().cloned().unwrap_or_default()
+    }
+
+    #[test]
+    fn paths_follow_references_to_the_owner() {
+        // Any schema with references will do; the contract's Worksome has them.
+        let s = SchemaInfo::new(&generated::worksome::RULES, generated::worksome::PUBLIC_SDL)
+            .expect("the SDL validates");
+        let mut world = World::default();
+        let (parent, child) = s
+            .rules
+            .effects()
+            .find_map(|(_, e)| {
+                let owner = e.owners.iter().find(|o| o.field.contains('.'))?;
+                let (first, rest) = owner.field.split_once('.')?;
+                let entity = e.entity.as_deref()?;
+                let named = member_type(&s, s.field(entity, first)?.ty.inner_named_type());
+                (!rest.contains('.') && s.rules.entity(&named).is_some()).then(|| {
+                    (
+                        (named, rest.to_owned()),
+                        (entity.to_owned(), first.to_owned()),
+                    )
+                })
+            })
+            .expect("an owner path through one reference");
+        world.put(&parent.0, record(json!({"id": "10", &parent.1: "1"})));
+        let target = record(json!({"id": "20", &child.1: "10"}));
+        let path = format!("{}.{}", child.1, parent.1);
+        assert_eq!(world.path(&s, &child.0, &target, &path), json!("1"));
+        assert_eq!(world.path(&s, &child.0, &target, "id"), json!("20"));
+        let actor = |account: &str| Actor {
+            credential: Credential::header("c", String::new()),
+            account: Some(account.to_owned()),
+            user: None,
+        };
+        assert!(actor("1").in_value(&world.path(&s, &child.0, &target, &path)));
+        assert!(!actor("2").in_value(&world.path(&s, &child.0, &target, &path)));
+        assert_eq!(ids(&json!(["1", ["2", 3]])), vec!["1", "2", "3"]);
+    }
+}
