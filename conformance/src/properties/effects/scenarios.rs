@@ -54,6 +54,8 @@ pub fn at_target(effect: &Effect, id: &str) -> BTreeMap<String, Value> {
         .collect()
 }
 
+/// O1: per owned effect with a target id, each caller of an owner role with each target it does not own (one
+/// another account of the same role owns, where there is such a target).
 pub fn o1_scenarios(cx: &Context<'_>, world: &World) -> Vec<Vec<Scenario>> {
     let s = cx.schema;
     let mut groups = Vec::new();
@@ -78,7 +80,7 @@ pub fn o1_scenarios(cx: &Context<'_>, world: &World) -> Vec<Vec<Scenario>> {
                     !world.owns(s, effect, t, r, actor) && readable(s, world, t, &id_of(r))
                 })
                 .collect();
-            // Another account of the same role owns it, where there is one: the case the brief of ownership is.
+            // Prefer targets another account of the same role owns: the foreign entity ownership is about.
             let peers = |(t, r): &&(&str, &Record)| {
                 world.actors.iter().any(|other| {
                     other != actor
@@ -108,6 +110,7 @@ pub fn o1_scenarios(cx: &Context<'_>, world: &World) -> Vec<Vec<Scenario>> {
     groups
 }
 
+/// E7: per effect with a target id, each allowed caller with an id past every id the world holds.
 pub fn e7_scenarios(cx: &Context<'_>, world: &World) -> Vec<Vec<Scenario>> {
     // A numeric id past every id the world holds names nothing.
     let missing = world
@@ -168,6 +171,8 @@ pub fn own_targets<'w>(
         .collect()
 }
 
+/// O2: per precondition of an effect on one entity, each allowed caller on each target it may act on, with the
+/// condition's entity, input or target chosen to break it.
 pub fn o2_scenarios(cx: &Context<'_>, world: &World) -> Vec<Vec<Scenario>> {
     let s = cx.schema;
     let mut groups = Vec::new();
@@ -280,6 +285,8 @@ pub fn violating_input(
     options.into_iter().find(|v| !allowed.contains(v))
 }
 
+/// O3: per TRANSITION with sources, each allowed caller on each target it may act on whose status is outside
+/// `from` (and whose other preconditions hold).
 pub fn o3_scenarios(cx: &Context<'_>, world: &World) -> Vec<Vec<Scenario>> {
     let s = cx.schema;
     let mut groups = Vec::new();
