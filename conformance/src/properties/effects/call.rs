@@ -142,13 +142,16 @@ pub fn build(
         .field(&spec.field.type_name, &spec.field.field_name)
         .ok_or("the mutation is not in the SDL")?;
     let mut args = Map::new();
+    // Each argument sent: its variable's declaration, and how the field receives it.
     let mut declared_vars = Vec::new();
+    let mut passed = Vec::new();
     for a in &def.arguments {
         let name = a.name.as_str();
         let required = a.ty.is_non_null() && a.default_value.is_none();
         if required || b.touched(name) || b.named(name) || b.write(name).is_some() {
             args.insert(name.to_owned(), b.value(&a.ty, name, 0)?);
             declared_vars.push(format!("${name}: {}", a.ty));
+            passed.push(format!("{name}: ${name}"));
         }
     }
     let mut args = Value::Object(args);
@@ -170,13 +173,6 @@ pub fn build(
             set_input(&mut args, path, &parse_literal(&allowed[pick]));
         }
     }
-    let passed: Vec<String> = declared_vars
-        .iter()
-        .map(|v| {
-            let name = v[1..].split(':').next().unwrap_or_default();
-            format!("{name}: ${name}")
-        })
-        .collect();
     let selection = result_selection(s, effect, def.ty.inner_named_type());
     let document = if passed.is_empty() {
         format!("mutation {{ {}{selection} }}", spec.field.field_name)
