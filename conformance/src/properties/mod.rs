@@ -3,12 +3,14 @@
 //! Generic properties read the rules table and the SDL, so they apply to any API the rules describe: schema
 //! conformance (S), pagination in each declared style (P1–P7 Relay, P9–P11 id windows, P12–P13 Lighthouse
 //! paginators), errors (E1–E5 GraphQL, E6 REST), complexity (C), auth, roles and scopes (A1, A2, A4), rate limits by
-//! quota field or headers (R) and documented examples (X). Properties that need an API's domain (what a mutation
-//! creates, what a filter selects, which role changes a document forbids) live in a module per API: `greenhouse`
-//! (F1, M1, P8 and the write R4 probes with), `workable` (A3, A5, M2, the `status` filter and its write probe) and
-//! `healthmov` (H1, H2, P8).
+//! quota field or headers (R), documented examples (X) and mutation semantics where the rules declare `@effect`s
+//! (`effects`: O1 ownership, E7 unknown ids, O2 preconditions, O3 transition sources, M3 the model of every effect).
+//! Properties that need an API's domain (what a mutation creates, what a filter selects, which role changes a
+//! document forbids) live in a module per API: `greenhouse` (F1, M1, P8 and the write R4 probes with), `workable`
+//! (A3, A5, M2, the `status` filter and its write probe) and `healthmov` (H1, H2, P8).
 pub mod auth;
 pub mod complexity;
+pub mod effects;
 pub mod errors;
 pub mod examples;
 pub mod greenhouse;
@@ -137,6 +139,16 @@ pub fn for_api(rules: &ApiRules) -> Vec<&'static Property> {
         .is_some()
     {
         list.extend([&pagination::lighthouse::P12, &pagination::lighthouse::P13]);
+    }
+    // Mutation semantics, wherever the rules declare effects.
+    if rules.effects().next().is_some() {
+        list.extend([
+            &effects::refusals::O1,
+            &effects::refusals::E7,
+            &effects::refusals::O2,
+            &effects::refusals::O3,
+            &effects::model::M3,
+        ]);
     }
     match &*rules.name {
         "greenhouse_onboarding" => list.extend([

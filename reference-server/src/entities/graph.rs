@@ -31,7 +31,7 @@ pub struct Operation<'a> {
     pub operation_name: Option<&'a str>,
     pub variables: &'a JsonMap,
     pub caller: &'a Caller,
-    /// The time of the request, `YYYY-MM-DD HH:MM:SS`.
+    /// The time of the request, `YYYY-MM-DDTHH:MM:SS.ffffffZ` (a Date reads its first ten characters).
     pub now: &'a str,
 }
 

@@ -117,8 +117,10 @@ impl Model {
             "Int" => JsonValue::from(0),
             "Float" => JsonValue::from(0.0),
             "Date" => JsonValue::from("2024-01-01"),
-            "DateTime" => JsonValue::from("2024-01-01 00:00:00"),
+            "DateTime" => JsonValue::from("2024-01-01T00:00:00.000000Z"),
             "Time" => JsonValue::from("00:00:00"),
+            // A URL that parses: an empty string is no URL.
+            "URL" => JsonValue::from("https://example.com/"),
             "JSON" | "Dictionary" => JsonValue::Object(Default::default()),
             _ => JsonValue::from(""),
         }

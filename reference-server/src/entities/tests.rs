@@ -64,7 +64,7 @@ impl Server {
                 operation_name: None,
                 variables: &variables,
                 caller,
-                now: "2026-12-03 10:00:00",
+                now: "2026-12-03T10:00:00.000000Z",
             },
             self.defects,
         ));
@@ -285,7 +285,7 @@ fn transition_copy_each_relations_and_actions() {
     );
     assert_eq!(
         closed["data"]["closeTask"],
-        json!({"status": "DONE", "closedAt": "2026-12-03 10:00:00"})
+        json!({"status": "DONE", "closedAt": "2026-12-03T10:00:00.000000Z"})
     );
 
     let copy = s.run(&lead(), r#"mutation { copyTask(input: {from: "30", title: "Plan B"}) { id title notes estimate } }"#);

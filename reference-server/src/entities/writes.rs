@@ -34,7 +34,7 @@ pub struct Request<'a> {
     pub args: &'a JsonMap,
     pub element: Option<Element<'a>>,
     pub caller: &'a Caller,
-    /// The time of the request: `YYYY-MM-DD HH:MM:SS`.
+    /// The time of the request: `YYYY-MM-DDTHH:MM:SS.ffffffZ` (a Date reads its first ten characters).
     pub now: &'a str,
 }
 

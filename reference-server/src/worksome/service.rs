@@ -144,7 +144,9 @@ impl GraphqlApi for WorksomeApi {
                 account: token.map(|t| t.account.to_owned()),
                 user: token.map(|t| t.user.to_owned()),
             };
-            let now = chrono::Utc::now().format("%Y-%m-%d %H:%M:%S").to_string();
+            let now = chrono::Utc::now()
+                .format("%Y-%m-%dT%H:%M:%S%.6fZ")
+                .to_string();
             let operation = Operation {
                 prepared: &request.prepared,
                 operation_name: request.operation_name.as_deref(),
