@@ -146,8 +146,12 @@ faults! {
         "`paginatorInfo.lastItem` is one past the last item of the page.";
     MorePagesOnLastPage = "more-pages-on-last-page", "worksome",
         "`paginatorInfo.hasMorePages` is true on the last page.";
+    PageBelowOneServed = "page-below-one-served", "worksome",
+        "A Lighthouse `page` below 1 is served as page 1 instead of refused with the validation error.";
     ValidationWithoutPaths = "validation-without-paths", "worksome",
         "Validation errors lose `extensions.validation`, the messages keyed by input path.";
+    RoleRefusedWriteApplied = "role-refused-write-applied", "worksome",
+        "A mutation refused to a caller without its role is executed all the same: the refusal is answered, the write is kept.";
     AllowedRoleRefused = "allowed-role-refused", "worksome",
         "A recruiter is refused as unauthorized even the fields recruiters may call.";
     UndeclaredRefusalMessages = "undeclared-refusal-messages", "worksome",

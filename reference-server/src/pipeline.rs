@@ -299,15 +299,21 @@ pub async fn admit(
         .collect();
     let rate_limit = meta.rate_limit;
     if !forbidden.is_empty() {
-        let response = Response {
-            data: None,
-            errors: forbidden,
-        };
-        return Ok(Admission::Refused(Outcome {
-            response,
+        let refusal = Outcome {
+            response: Response {
+                data: None,
+                errors: forbidden,
+            },
             rate_limit,
-            operation: operation_name,
-        }));
+            operation: operation_name.clone(),
+        };
+        // FAULT(role-refused-write-applied): a mutation refused for its role is executed all the same.
+        let applied = operation.operation_type == OperationType::Mutation
+            && shared.faults().is_active(Fault::RoleRefusedWriteApplied);
+        if !applied {
+            return Ok(Admission::Refused(refusal));
+        }
+        refused_after_all = Some(refusal);
     }
     if let Some(complexity) = rules.complexity {
         let scoring_rules = if shared.faults().is_active(Fault::ComplexityMiscounted) {

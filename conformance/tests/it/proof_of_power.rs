@@ -55,6 +55,7 @@ const EXPECTED: &[(&str, &str)] = &[
     // Caught by the check of every response's data against the SDL, here in the documented example that reads it.
     ("start-date-misformatted", "X1"),
     ("allowed-role-refused", "A2"),
+    ("role-refused-write-applied", "O1"),
     ("undeclared-refusal-messages", "A1"),
     ("parse-failure-as-200", "E3"),
     ("logout-does-not-revoke", "H1"),
@@ -73,6 +74,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("worker-allowed-company-only", "A2"),
     ("last-item-off-by-one", "P12"),
     ("more-pages-on-last-page", "P12"),
+    ("page-below-one-served", "P13"),
     // Also caught by P13: the refusal of a `first` or `page` below 1 names the argument in `extensions.validation`.
     ("validation-without-paths", "E7"),
     ("foreign-entity-accepted", "O1"),

@@ -16,6 +16,8 @@ pub struct PagingDefects {
     pub last_item_off_by_one: bool,
     /// `hasMorePages` true on the last page.
     pub more_pages_on_last: bool,
+    /// A `page` below 1 is served as page 1 instead of refused.
+    pub page_below_one_served: bool,
 }
 
 /// A page: its items and its `paginatorInfo`.
@@ -61,7 +63,11 @@ pub fn page(
             _ => first = max,
         }
     }
-    let current = int("page").unwrap_or(1);
+    let mut current = int("page").unwrap_or(1);
+    // FAULT(page-below-one-served): `page: 0` (or less) is page 1.
+    if current < 1 && defects.page_below_one_served {
+        current = 1;
+    }
     if current < 1 {
         return Err(BadArgument {
             argument: "page",

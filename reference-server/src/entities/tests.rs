@@ -387,6 +387,7 @@ fn lighthouse_pages_are_exact() {
         paging: PagingDefects {
             last_item_off_by_one: true,
             more_pages_on_last: true,
+            page_below_one_served: false,
         },
         ..Defects::default()
     });

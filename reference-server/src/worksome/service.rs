@@ -51,6 +51,7 @@ impl WorksomeApi {
             paging: PagingDefects {
                 last_item_off_by_one: on(Fault::LastItemOffByOne),
                 more_pages_on_last: on(Fault::MorePagesOnLastPage),
+                page_below_one_served: on(Fault::PageBelowOneServed),
             },
             ownership_ignored: on(Fault::ForeignEntityAccepted),
             absent_clears: on(Fault::UpdateClearsUnmentioned),

@@ -1,12 +1,13 @@
-//! Refused effects, each read back to show it changed nothing (against the world as discovered): O1 (another account's target: the authorization
-//! error), E7 (an id naming no live entity: the validation error keyed by the id's input path), O2 (a broken
-//! precondition: its `@invariant`'s error keyed by the condition's path) and O3 (a TRANSITION from a status outside
-//! `from`: the validation error keyed by the id path). Every case checks every effect that the discovered world
-//! lets the property exercise, each with a random caller, target and input (like A2 checks every role rule). On the
-//! embedded Worksome (seed 1): O1 exercises 54 of the 57 owned effects with a target id (the other three act on
-//! types no lookup or list reads back), E7 all 65 effects with a target id, O2 10 of the 13 preconditions (the
-//! others cannot be broken with the fixtures) and O3 8 of the 11 TRANSITIONs with sources (no target of the others
-//! is outside `from`).
+//! Refused effects, each read back to show it changed nothing (against the world as discovered): O1 (another
+//! account's target, or a caller lacking the field's role: the authorization error), E7 (an id naming no live
+//! entity: the validation error keyed by the id's input path), O2 (a broken precondition: its `@invariant`'s error
+//! keyed by the condition's path) and O3 (a TRANSITION from a status outside `from`: the validation error keyed by
+//! the id path). Every case checks every effect that the discovered world lets the property exercise, each with a
+//! random caller, target and input (like A2 checks every role rule). On the embedded Worksome (seed 1): O1
+//! exercises 54 of the 57 owned effects with a target id (the other three act on types no lookup or list reads
+//! back) and every effect with `@requiresRole` and a readable target with a caller lacking the role, E7 all 65
+//! effects with a target id, O2 10 of the 13 preconditions (the others cannot be broken with the fixtures) and O3 8
+//! of the 11 TRANSITIONs with sources (no target of the others is outside `from`).
 
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -30,7 +31,7 @@ use crate::property::{Case, CaseError, CaseResult, Check, Context, Group, Proper
 pub static O1: Property = Property {
     id: "O1",
     name: "foreign-target-refused",
-    statement: "Every effect with owners and a target id, called by a credential of an owner role whose account does not own the target, is refused with the API's authorization error (the one a role refusal gets), and the target reads back unchanged; each case checks every such effect.",
+    statement: "Every effect with owners and a target id, called by a credential of an owner role whose account does not own the target, is refused with the API's authorization error (the one a role refusal gets), and the target reads back unchanged; so is every effect with @requiresRole and a target id called by a credential lacking its roles; each case checks every such effect.",
     group: Group::Auth,
     writes: true,
     max_cases: Some(2),

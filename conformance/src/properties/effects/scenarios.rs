@@ -55,10 +55,37 @@ pub fn at_target(effect: &Effect, id: &str) -> BTreeMap<String, Value> {
 }
 
 /// O1: per owned effect with a target id, each caller of an owner role with each target it does not own (one
-/// another account of the same role owns, where there is such a target).
+/// another account of the same role owns, where there is such a target); and, in a group of their own, per effect
+/// with `@requiresRole` and a target id, each caller lacking the role with a target that reads back (what A2 sends
+/// with made-up arguments, sent here with a real target to show the refusal changed nothing).
 pub fn o1_scenarios(cx: &Context<'_>, world: &World) -> Vec<Vec<Scenario>> {
     let s = cx.schema;
     let mut groups = Vec::new();
+    for (field, effect) in effects(cx) {
+        if field.roles.is_empty() || !targeted(effect) {
+            continue;
+        }
+        let types = entity_types(s, effect.entity.as_deref().unwrap_or_default());
+        let targets: Vec<(&str, &Record)> = world
+            .all(&types)
+            .into_iter()
+            .filter(|(t, r)| readable(s, world, t, &id_of(r)))
+            .collect();
+        let group: Vec<Scenario> = (world.actors.iter().enumerate())
+            .filter(|(_, actor)| !allowed(field, actor))
+            .flat_map(|(i, _)| {
+                targets.iter().map(move |(t, r)| Scenario {
+                    field,
+                    effect,
+                    actor: i,
+                    target: Some((t.to_string(), id_of(r))),
+                    fixed: at_target(effect, &id_of(r)),
+                    expect: Expect::Forbidden,
+                })
+            })
+            .collect();
+        groups.push(group);
+    }
     for (field, effect) in effects(cx) {
         if effect.owners.is_empty() || !targeted(effect) {
             continue;
