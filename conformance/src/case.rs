@@ -49,14 +49,23 @@ pub struct Case<'c, 'a> {
     log: RefCell<Vec<Exchange>>,
     /// Whether a throttled request is waited out and sent again (every property but the rate-limit ones).
     pub retry_throttled: bool,
+    /// Where [`Case::graphql`] posts: the target's GraphQL endpoint, or its quota instance's for a rate-limit
+    /// property (so that what the effects driver sends for one counts against the quota it checks).
+    pub graphql_url: String,
 }
 
 impl<'c, 'a> Case<'c, 'a> {
     pub fn new(cx: &'c Context<'a>) -> Self {
+        let quota = cx.property.group == Group::RateLimits;
         Case {
             cx,
             log: RefCell::new(Vec::new()),
-            retry_throttled: cx.property.group != Group::RateLimits,
+            retry_throttled: !quota,
+            graphql_url: if quota {
+                crate::property::graphql_endpoint(cx.rules, cx.target.quota_url())
+            } else {
+                cx.target.graphql_url()
+            },
         }
     }
 
@@ -89,14 +98,14 @@ impl<'c, 'a> Case<'c, 'a> {
         }
     }
 
-    /// Posts a GraphQL operation to the target's endpoint.
+    /// Posts a GraphQL operation to the case's endpoint ([`Case::graphql_url`]).
     pub fn graphql(
         &self,
         credential: Option<&Credential>,
         query: &str,
         variables: Option<&Value>,
     ) -> Result<Reply, CaseError> {
-        self.graphql_at(&self.cx.target.graphql_url(), credential, query, variables)
+        self.graphql_at(&self.graphql_url, credential, query, variables)
     }
 
     /// Posts a GraphQL operation to `url`. A throttled request is waited out and sent again, unless this is a

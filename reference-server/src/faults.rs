@@ -158,6 +158,8 @@ faults! {
         "Refusals of missing credentials and of a missing role use Laravel's default wording, not the declared messages.";
     ParseFailureAs200 = "parse-failure-as-200", "worksome",
         "A document that does not parse is answered with HTTP 200, not the declared 400.";
+    QuotaRefusedWriteApplied = "quota-refused-write-applied", "worksome",
+        "A mutation refused for the quota is still applied (its answer is the refusal).";
     CompaniesWalkOmitsNewest = "companies-walk-omits-newest", "healthmov_user_management",
         "Walks of `companies` leave out the client's newest company (a listing one write behind), and count without it.";
     InternalsInAuthRefusals = "internals-in-auth-refusals", "healthmov_user_management",

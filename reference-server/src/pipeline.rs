@@ -228,8 +228,10 @@ pub async fn admit(
             // FAULT(unreported-quota-not-enforced): a quota reported nowhere is never felt either.
             Decision::Refused(info) if !quota_lifted(shared, rules, &principal) => {
                 // FAULT(throttled-write-applied): a refused mutation still executes (its answer is the refusal).
+                // FAULT(quota-refused-write-applied): the same, where the quota is reported nowhere.
                 let applied_anyway = operation.operation_type == OperationType::Mutation
-                    && shared.faults().is_active(Fault::ThrottledWriteApplied);
+                    && (shared.faults().is_active(Fault::ThrottledWriteApplied)
+                        || shared.faults().is_active(Fault::QuotaRefusedWriteApplied));
                 let mut error = ResponseError::new(ErrorCode::RateLimited, "Rate limit reached.");
                 // An API that reports its quota nowhere (Healthmov) does not report it in the refusal either.
                 let reported = rules

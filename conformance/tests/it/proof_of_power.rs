@@ -45,6 +45,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("field-errors-without-locations", "X1"),
     ("quota-limit-misreported", "R1"),
     ("throttled-write-applied", "R4"),
+    ("quota-refused-write-applied", "R7"),
     ("quota-never-resets", "R5"),
     ("quota-shared-between-keys", "R6"),
     ("max-id-exclusive", "P10"),

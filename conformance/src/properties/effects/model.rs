@@ -394,14 +394,8 @@ impl Machine<'_, '_, '_> {
         Ok(())
     }
 
-    /// The value an entity's list is narrowed by (`listFilter`), read on the entity.
     fn filter_value(&self, type_name: &str, record: &Record) -> Option<Value> {
-        let s = self.case.cx.schema;
-        let filter = s.rules.entity(type_name)?.list_filter.as_ref()?;
-        let value = self.world.path(s, type_name, record, &filter.field);
-        // Only a value that names something narrows (a reference never written reads as a neutral one).
-        let named = super::world::ids(&value);
-        (!named.is_empty() && named.iter().all(|id| !id.is_empty())).then_some(value)
+        read::filter_value(self.case.cx.schema, &self.world, type_name, record)
     }
 
     fn listed_once(&self, type_name: &str, read: &Record, what: &str) -> CaseResult {

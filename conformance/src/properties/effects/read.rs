@@ -398,6 +398,20 @@ pub fn readable(s: &SchemaInfo, world: &World, type_name: &str, id: &str) -> boo
         || entity.list.is_some()
 }
 
+/// The value an entity's list is narrowed by (`listFilter`), read on the entity.
+pub fn filter_value(
+    s: &SchemaInfo,
+    world: &World,
+    type_name: &str,
+    record: &Record,
+) -> Option<Value> {
+    let filter = s.rules.entity(type_name)?.list_filter.as_ref()?;
+    let value = world.path(s, type_name, record, &filter.field);
+    // Only a value that names something narrows (a reference never written reads as a neutral one).
+    let named = super::world::ids(&value);
+    (!named.is_empty() && named.iter().all(|id| !id.is_empty())).then_some(value)
+}
+
 /// Every entity of a type's `@entity(list:)`, narrowed by its `listFilter` to `filter` when given: all pages.
 pub fn listed(
     case: &Case<'_, '_>,
