@@ -55,6 +55,17 @@ const MEASURED: &[(&str, &str, f64, f64)] = &[
     ("workable_members", "P10", 7.0, 2.0),
     ("workable_members", "P11", 8.0, 2.0),
     ("workable_members", "S1", 2.0, 0.0),
+    ("worksome", "A1", 0.0, 9.0),
+    ("worksome", "A2", 0.0, 90.0),
+    ("worksome", "E3", 0.0, 2.0),
+    ("worksome", "E7", 11.0, 125.0),
+    ("worksome", "M3", 0.0, 27.0),
+    ("worksome", "O1", 12.0, 166.0),
+    ("worksome", "O2", 10.0, 17.0),
+    ("worksome", "O3", 7.0, 20.0),
+    ("worksome", "P12", 66.0, 3.0),
+    ("worksome", "P13", 66.0, 2.0),
+    ("worksome", "T1", 5.0, 0.0),
 ];
 
 /// Requests a case sends when the table does not say: most properties send one.
