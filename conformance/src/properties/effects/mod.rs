@@ -3,12 +3,13 @@
 //! the world is discovered through the declared lists and lookups ([`read`], [`world`]), calls are built from each effect
 //! and the SDL ([`call`], [`conditions`]), refusals are checked to change nothing ([`refusals`]: O1 ownership, E7
 //! unknown ids, O2 preconditions, O3 transitions) and random sequences of effects are predicted by a model ([`model`],
-//! M3).
+//! M3; [`relations`] for ATTACH and DETACH).
 pub mod call;
 pub mod conditions;
 pub mod model;
 pub mod predict;
 pub mod read;
 pub mod refusals;
+pub mod relations;
 pub mod scenarios;
 pub mod world;
