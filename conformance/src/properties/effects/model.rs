@@ -4,6 +4,7 @@
 //! UPDATE left out is unchanged, a TRANSITION's status is its `to`, a created entity is in its list once, a deleted
 //! one reads null and is in no list, members attached are in the target's `@relation` field once and members
 //! detached are not, the others staying ([`super::relations`]), and a member's `inverse` reference reads the target.
+//! An effect with `each` is sent with one element, and predicted as that element sees the input.
 //!
 //! A step is abstract (a kind, an effect, a caller and target, a seed): it is resolved against the world as the
 //! case has it, among the calls the declarations say succeed (an allowed role, an owned target, preconditions and
@@ -20,8 +21,8 @@ use runtime::rules::{Effect, EffectKind, FieldRules};
 use serde_json::Value;
 
 use super::call::{Spec, build, result_ids, target_conditions_hold};
-use super::conditions::input_at;
 use super::conditions::{First, first_failing};
+use super::conditions::{element, input_at};
 use super::predict::{Written, created, same, writes};
 use super::read::{self, id_lookup, readable, self_lookup};
 use super::relations::{self, Related, pick_members, relinked};
@@ -33,7 +34,7 @@ use crate::property::{Case, CaseError, CaseResult, Check, Context, Group, Proper
 pub static M3: Property = Property {
     id: "M3",
     name: "effects-model",
-    statement: "Under random sequences of the declared CREATE, UPDATE (each write absent, null or a value), REPLACE, DELETE, TRANSITION, ATTACH and DETACH effects by their owners, every call succeeds and reads back as the declarations predict: written values exactly, fields an UPDATE leaves out unchanged, a TRANSITION's status its `to`, a created entity in its list once, a deleted one null and in no list, members attached in the target's relation once and members detached gone, the other members staying, a member's inverse reference the target.",
+    statement: "Under random sequences of the declared CREATE, UPDATE (each write absent, null or a value), REPLACE, DELETE, TRANSITION, ATTACH and DETACH effects by their owners (under `each`, one element), every call succeeds and reads back as the declarations predict: written values exactly, fields an UPDATE leaves out unchanged, a TRANSITION's status its `to`, a created entity in its list once, a deleted one null and in no list, members attached in the target's relation once and members detached gone, the other members staying, a member's inverse reference the target.",
     group: Group::Stateful,
     writes: true,
     // Each case discovers the world and runs up to eight steps of about three requests.
@@ -89,13 +90,13 @@ impl ReferenceStateMachine for Effects {
     }
 }
 
-/// The effects M3 runs: of a modelled kind, on one entity (no `each`), whose entity can be read back and whose
-/// CREATE shows the new id.
+/// The effects M3 runs: of a modelled kind (under `each` too), whose entity can be read back and whose CREATE
+/// shows the new id.
 fn modelled(cx: &Context<'_>) -> Vec<(&'static FieldRules, &'static Effect)> {
     let s = cx.schema;
     cx.rules
         .effects()
-        .filter(|(_, e)| KINDS.contains(&e.kind) && e.each.is_none())
+        .filter(|(_, e)| KINDS.contains(&e.kind))
         .filter(|(_, e)| {
             let types = entity_types(s, e.entity.as_deref().unwrap_or_default());
             !types.is_empty()
@@ -258,13 +259,17 @@ impl Machine<'_, '_, '_> {
         let Ok(call) = build(s, world, &spec, target.as_ref().map(|(t, _)| t.as_str())) else {
             return Ok(false);
         };
+        // The call sends one element under `each`: predicted as that element sees the arguments.
+        let Some(args) = element(effect.each.as_deref(), &call.args, 0) else {
+            return Ok(false);
+        };
         let before: Option<(String, Record)> = target
             .as_ref()
             .and_then(|(t, id)| world.find(std::slice::from_ref(t), id))
             .map(|(t, r)| (t.to_owned(), r.clone()));
         let held = before.as_ref().map(|(t, r)| (t.as_str(), r));
         if !matches!(
-            first_failing(s, world, effect, &call.args, held, &actor),
+            first_failing(s, world, effect, &args, held, &actor),
             First::AllHold
         ) {
             return Ok(false);
@@ -277,7 +282,7 @@ impl Machine<'_, '_, '_> {
                 .unwrap_or_default(),
         };
         let predicted = if effect.kind == EffectKind::Create {
-            let Some(record) = created(s, world, field, &type_name, &call.args, &actor) else {
+            let Some(record) = created(s, world, field, &type_name, &args, &actor) else {
                 return Ok(false);
             };
             if !effect.owners.is_empty() && !world.owns(s, effect, &type_name, &record, &actor) {
@@ -287,7 +292,7 @@ impl Machine<'_, '_, '_> {
         } else {
             Record::new()
         };
-        let Some(writes) = writes(s, world, field, &type_name, &call.args, &actor) else {
+        let Some(writes) = writes(s, world, field, &type_name, &args, &actor) else {
             return Ok(false);
         };
         let what = format!(
