@@ -44,8 +44,8 @@ impl Related {
     }
 }
 
-/// The member ids a step sends: for a DETACH, members the target has (when it has any: detaching others changes
-/// nothing); for an ATTACH, any live entity of the members' types, members already there included. One id, or up
+/// The member ids a step sends: for a DETACH, members the target has (M3 detaches only where there are some:
+/// detaching others changes nothing); for an ATTACH, any live entity of the members' types, members already there included. One id, or up
 /// to two where the input path takes a list. `None`: no candidate.
 pub fn pick_members(
     s: &SchemaInfo,
