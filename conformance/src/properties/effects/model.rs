@@ -21,8 +21,7 @@ use runtime::rules::{Effect, EffectKind, FieldRules};
 use serde_json::Value;
 
 use super::call::{Spec, build, result_ids, target_conditions_hold};
-use super::conditions::{First, first_failing};
-use super::conditions::{element, input_at};
+use super::conditions::{First, element, first_failing, input_at};
 use super::predict::{Written, created, same, writes};
 use super::read::{self, id_lookup, readable, self_lookup};
 use super::relations::{self, Related, pick_members, relinked};
