@@ -138,6 +138,8 @@ faults! {
         "An UPDATE effect clears the fields its input leaves out, as a REPLACE would.";
     DeletedStillListed = "deleted-still-listed", "worksome",
         "A deleted entity reads as null by its lookup but stays in its Lighthouse list.";
+    DetachLeavesMembers = "detach-leaves-members", "worksome",
+        "A DETACH effect reports success but leaves the members in the relation.";
     TransitionFromAnyStatus = "transition-from-any-status", "worksome",
         "A status transition is applied from any status, not only the declared sources.";
     PreconditionIgnored = "precondition-ignored", "worksome",

@@ -83,6 +83,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("transition-from-any-status", "O3"),
     ("update-clears-unmentioned", "M3"),
     ("deleted-still-listed", "M3"),
+    ("detach-leaves-members", "M3"),
 ];
 
 /// Whether the rules table declares what a property checks, read here independently of the property: a property

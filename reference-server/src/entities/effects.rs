@@ -35,6 +35,8 @@ pub struct Defects {
     pub absent_clears: bool,
     /// A DELETE hides the entity from its lookup but leaves it in lists.
     pub deleted_listed: bool,
+    /// A DETACH succeeds but leaves the members in the relation.
+    pub detach_kept: bool,
     /// A TRANSITION moves from any status.
     pub any_source_status: bool,
     /// Preconditions (`requires`) are not checked.
@@ -306,7 +308,10 @@ fn apply_one(
             return Ok(Some((type_name, Record::new(next))));
         }
         EffectKind::Attach | EffectKind::Detach => {
-            relate(request, effect, &type_name, &mut next, data)?;
+            // FAULT(detach-leaves-members): a DETACH answers as if done and changes nothing.
+            if !(effect.kind == EffectKind::Detach && defects.detach_kept) {
+                relate(request, effect, &type_name, &mut next, data)?;
+            }
         }
         EffectKind::Action => {
             return Ok(Some((type_name, Record::new(next))));

@@ -318,6 +318,20 @@ fn transition_copy_each_relations_and_actions() {
     );
     assert_eq!(members(&removed, "removeMembers"), json!([{"id": "3"}]));
 
+    let faulty = server(Defects {
+        detach_kept: true,
+        ..Defects::default()
+    });
+    let kept = faulty.run(
+        &lead(),
+        r#"mutation { removeMembers(input: {team: "10", people: ["1"]}) { members { id } } }"#,
+    );
+    assert_eq!(
+        members(&kept, "removeMembers"),
+        json!([{"id": "1"}]),
+        "the fault answers a DETACH and leaves the members"
+    );
+
     let project = s.run(
         &lead(),
         r#"{ project(id: "20") { tasks { data { id } } } }"#,

@@ -56,6 +56,7 @@ impl WorksomeApi {
             ownership_ignored: on(Fault::ForeignEntityAccepted),
             absent_clears: on(Fault::UpdateClearsUnmentioned),
             deleted_listed: on(Fault::DeletedStillListed),
+            detach_kept: on(Fault::DetachLeavesMembers),
             any_source_status: on(Fault::TransitionFromAnyStatus),
             preconditions_ignored: on(Fault::PreconditionIgnored),
         }

@@ -54,6 +54,22 @@ pub fn set_input(args: &mut Value, path: &str, value: &Value) {
     });
 }
 
+/// The arguments as one element of an `each` list sees them: the list replaced by that element, so the paths
+/// through it read the element only (as `@effect(each:)` says). Without `each`, the arguments as they are; `None`
+/// when the list has no such element.
+pub fn element(each: Option<&str>, args: &Value, index: usize) -> Option<Value> {
+    let Some(each) = each else {
+        return Some(args.clone());
+    };
+    let item = match input_at(args, each)? {
+        Value::Array(items) => items.get(index)?.clone(),
+        _ => return None,
+    };
+    let mut view = args.clone();
+    set_input(&mut view, each, &item);
+    Some(view)
+}
+
 /// A constant of the vocabulary, in GraphQL literal syntax, as JSON carries it (an enum value as its name).
 pub fn parse_literal(literal: &str) -> Value {
     match literal {
@@ -215,6 +231,21 @@ mod tests {
         );
         set_input(&mut args, "input.absent.c", &json!(1));
         assert!(args["input"].get("absent").is_none(), "no parent, no write");
+    }
+
+    #[test]
+    fn an_element_of_each_reads_alone() {
+        let args = json!({"input": {"id": "7", "items": [{"x": 1}, {"x": 2}]}});
+        let view = element(Some("input.items"), &args, 1).expect("a second element");
+        assert_eq!(input_at(&view, "input.items.x"), Some(json!(2)));
+        assert_eq!(input_at(&view, "input.id"), Some(json!("7")));
+        assert_eq!(element(Some("input.items"), &args, 2), None);
+        assert_eq!(element(None, &args, 0), Some(args.clone()));
+        let top = json!({"input": [{"x": 3}]});
+        assert_eq!(
+            element(Some("input"), &top, 0),
+            Some(json!({"input": {"x": 3}}))
+        );
     }
 
     #[test]

@@ -1,13 +1,16 @@
-//! M3: random sequences (proptest-state-machine) of the CREATE, UPDATE, REPLACE, DELETE and TRANSITION effects on
-//! entities that can be read back, each predicted from the declarations and read back through the lookup and the
-//! list ("Reading back" in `schemas/rules.graphql`): what was written reads back exactly, what an UPDATE left out is
-//! unchanged, a TRANSITION's status is its `to`, a created entity is in its list once, a deleted one reads null
-//! and is in no list.
+//! M3: random sequences (proptest-state-machine) of the CREATE, UPDATE, REPLACE, DELETE, TRANSITION, ATTACH and
+//! DETACH effects on entities that can be read back, each predicted from the declarations and read back through the
+//! lookup and the list ("Reading back" in `schemas/rules.graphql`): what was written reads back exactly, what an
+//! UPDATE left out is unchanged, a TRANSITION's status is its `to`, a created entity is in its list once, a deleted
+//! one reads null and is in no list, members attached are in the target's `@relation` field once and members
+//! detached are not, the others staying ([`super::relations`]), and a member's `inverse` reference reads the target.
+//! An effect with `each` is sent with one element, and predicted as that element sees the input.
 //!
 //! A step is abstract (a kind, an effect, a caller and target, a seed): it is resolved against the world as the
 //! case has it, among the calls the declarations say succeed (an allowed role, an owned target, preconditions and
 //! source status met), so every step is a write the target must accept. The world is discovered afresh for each
-//! case; the model follows each step, and re-reads what a step's `beyond` may have changed before relying on it.
+//! case; the model follows each step, and re-reads before relying on it what a step may have changed elsewhere: what
+//! `beyond` does, relations whose member's `inverse` reference moved, entities referring to a deleted one.
 
 use std::collections::BTreeSet;
 
@@ -18,31 +21,35 @@ use runtime::rules::{Effect, EffectKind, FieldRules};
 use serde_json::Value;
 
 use super::call::{Spec, build, result_ids, target_conditions_hold};
-use super::conditions::{First, first_failing};
+use super::conditions::{First, element, first_failing, input_at};
 use super::predict::{Written, created, same, writes};
 use super::read::{self, id_lookup, readable, self_lookup};
+use super::relations::{self, Related, pick_members, relinked};
 use super::scenarios::allowed;
-use super::world::{Actor, Record, World, entity_types, id_of};
+use super::world::{Actor, Record, World, entity_types, id_of, ids};
 use crate::ensure;
 use crate::property::{Case, CaseError, CaseResult, Check, Context, Group, Property, check};
 
 pub static M3: Property = Property {
     id: "M3",
     name: "effects-model",
-    statement: "Under random sequences of the declared CREATE, UPDATE (each write absent, null or a value), REPLACE, DELETE and TRANSITION effects by their owners, every call succeeds and reads back as the declarations predict: written values exactly, fields an UPDATE leaves out unchanged, a TRANSITION's status its `to`, a created entity in its list once, a deleted one null and in no list.",
+    statement: "Under random sequences of the declared CREATE, UPDATE (each write absent, null or a value), REPLACE, DELETE, TRANSITION, ATTACH and DETACH effects by their owners (under `each`, one element), every call succeeds and reads back as the declarations predict: written values exactly, fields an UPDATE leaves out unchanged, a TRANSITION's status its `to`, a created entity in its list once, a deleted one null and in no list, members attached in the target's relation once and members detached gone, the other members staying, a member's inverse reference the target.",
     group: Group::Stateful,
     writes: true,
-    // Each case discovers the world and runs up to eight steps of about three requests.
+    // Each case discovers the world and runs up to ten steps of about three requests (seven kinds: ten keeps about
+    // as many steps of each kind as eight did for five).
     max_cases: Some(8),
     run: run_m3,
 };
 
-const KINDS: [EffectKind; 5] = [
+const KINDS: [EffectKind; 7] = [
     EffectKind::Create,
     EffectKind::Update,
     EffectKind::Replace,
     EffectKind::Delete,
     EffectKind::Transition,
+    EffectKind::Attach,
+    EffectKind::Detach,
 ];
 
 /// One step, resolved when it runs: which kind, which effect of it, which (caller, target), and the seed of the
@@ -83,13 +90,13 @@ impl ReferenceStateMachine for Effects {
     }
 }
 
-/// The effects M3 runs: of a modelled kind, on one entity (no `each`), whose entity can be read back and whose
-/// CREATE shows the new id.
+/// The effects M3 runs: of a modelled kind (under `each` too), whose entity can be read back and whose CREATE
+/// shows the new id.
 fn modelled(cx: &Context<'_>) -> Vec<(&'static FieldRules, &'static Effect)> {
     let s = cx.schema;
     cx.rules
         .effects()
-        .filter(|(_, e)| KINDS.contains(&e.kind) && e.each.is_none())
+        .filter(|(_, e)| KINDS.contains(&e.kind))
         .filter(|(_, e)| {
             let types = entity_types(s, e.entity.as_deref().unwrap_or_default());
             !types.is_empty()
@@ -97,7 +104,7 @@ fn modelled(cx: &Context<'_>) -> Vec<(&'static FieldRules, &'static Effect)> {
                     s.rules.entity(t).is_some_and(|entity| {
                         id_lookup(s, entity).is_some()
                             || self_lookup(s).is_some_and(|(_, own)| own == t)
-                    })
+                    }) && (e.relation.is_none() || Related::of(s, e, t).is_some())
                 })
         })
         .filter(|(_, e)| e.kind != EffectKind::Create || e.result_field.is_none())
@@ -108,7 +115,7 @@ fn run_m3(cx: &Context<'_>) -> Check {
     let effects = modelled(cx);
     if effects.is_empty() {
         return Check::not_applicable(
-            "no CREATE, UPDATE, REPLACE, DELETE or TRANSITION effect on an entity with a lookup",
+            "no CREATE, UPDATE, REPLACE, DELETE, TRANSITION, ATTACH or DETACH effect on an entity with a lookup",
         );
     }
     let kinds: Vec<EffectKind> = KINDS
@@ -117,7 +124,7 @@ fn run_m3(cx: &Context<'_>) -> Check {
         .collect();
     check(
         cx,
-        Effects::sequential_strategy(1..=8usize),
+        Effects::sequential_strategy(1..=10usize),
         |case, (_, steps, _)| {
             let mut machine = Machine {
                 case,
@@ -175,8 +182,12 @@ impl Machine<'_, '_, '_> {
                         let status = r.get(f).and_then(Value::as_str).unwrap_or_default();
                         effect.from.iter().any(|from| *from == status)
                     });
+                // A DETACH acts where there are members to detach (detaching others changes nothing).
+                let detachable = effect.kind != EffectKind::Detach
+                    || Related::of(s, effect, t).is_some_and(|rel| !rel.members(r).is_empty());
                 if reachable
                     && source_ok
+                    && detachable
                     && readable(s, world, t, &id)
                     && target_conditions_hold(s, world, effect, (t, r), actor)
                 {
@@ -216,6 +227,31 @@ impl Machine<'_, '_, '_> {
         if let (Some(path), Some((_, id))) = (&effect.id, &target) {
             fixed.insert(path.to_string(), Value::from(id.clone()));
         }
+        let related = target.as_ref().and_then(|(t, _)| Related::of(s, effect, t));
+        if let (Some(related), Some((t, id)), Some(path)) = (&related, &target, &effect.members) {
+            let Some((_, record)) = world.find(std::slice::from_ref(t), id) else {
+                return Ok(false);
+            };
+            let Some(members) = pick_members(s, world, field, effect, related, record, step.seed)
+            else {
+                return Ok(false);
+            };
+            // A member a `beyond` may have changed is read again: its unchanged fields are checked.
+            let stale: Vec<(String, String)> = ids(&members)
+                .into_iter()
+                .filter_map(|m| world.find(&related.member_types, &m))
+                .map(|(mt, r)| (mt.to_owned(), id_of(r)))
+                .filter(|key| self.stale.contains(key))
+                .collect();
+            if !stale.is_empty() {
+                for (mt, m) in stale {
+                    self.stale.remove(&(mt.clone(), m.clone()));
+                    self.refresh(&mt, &m)?;
+                }
+                return self.step(field, effect, step, n);
+            }
+            fixed.insert(path.to_string(), members);
+        }
         let spec = Spec {
             field,
             effect,
@@ -227,13 +263,17 @@ impl Machine<'_, '_, '_> {
         let Ok(call) = build(s, world, &spec, target.as_ref().map(|(t, _)| t.as_str())) else {
             return Ok(false);
         };
+        // The call sends one element under `each`: predicted as that element sees the arguments.
+        let Some(args) = element(effect.each.as_deref(), &call.args, 0) else {
+            return Ok(false);
+        };
         let before: Option<(String, Record)> = target
             .as_ref()
             .and_then(|(t, id)| world.find(std::slice::from_ref(t), id))
             .map(|(t, r)| (t.to_owned(), r.clone()));
         let held = before.as_ref().map(|(t, r)| (t.as_str(), r));
         if !matches!(
-            first_failing(s, world, effect, &call.args, held, &actor),
+            first_failing(s, world, effect, &args, held, &actor),
             First::AllHold
         ) {
             return Ok(false);
@@ -246,7 +286,7 @@ impl Machine<'_, '_, '_> {
                 .unwrap_or_default(),
         };
         let predicted = if effect.kind == EffectKind::Create {
-            let Some(record) = created(s, world, field, &type_name, &call.args, &actor) else {
+            let Some(record) = created(s, world, field, &type_name, &args, &actor) else {
                 return Ok(false);
             };
             if !effect.owners.is_empty() && !world.owns(s, effect, &type_name, &record, &actor) {
@@ -256,7 +296,7 @@ impl Machine<'_, '_, '_> {
         } else {
             Record::new()
         };
-        let Some(writes) = writes(s, world, field, &type_name, &call.args, &actor) else {
+        let Some(writes) = writes(s, world, field, &type_name, &args, &actor) else {
             return Ok(false);
         };
         let what = format!(
@@ -297,7 +337,7 @@ impl Machine<'_, '_, '_> {
                 self.written(&type_name, &ids[0], &predicted, None, &what)?;
             }
             (EffectKind::Delete, Some((t, old))) => self.deleted(&t, &old, &what)?,
-            (_, Some((t, old))) => {
+            (kind, Some((t, old))) => {
                 let mut expected = Record::new();
                 let mut unpredicted = Vec::new();
                 for (name, value) in &writes {
@@ -308,13 +348,27 @@ impl Machine<'_, '_, '_> {
                         Written::Unpredicted => unpredicted.push(name.as_str()),
                     }
                 }
-                self.written(
+                let sent = effect
+                    .members
+                    .as_deref()
+                    .and_then(|p| input_at(&call.args, p))
+                    .map(|v| ids(&v))
+                    .unwrap_or_default();
+                if let Some(related) = &related {
+                    self.members(related, kind, (&t, &id_of(&old)), &sent, &what)?;
+                    unpredicted.push(related.field.as_str());
+                }
+                let read = self.written(
                     &t,
                     &id_of(&old),
                     &expected,
                     Some((&old, &unpredicted)),
                     &what,
                 )?;
+                if let Some(related) = &related {
+                    let predicted = relations::predict(kind, &related.members(&old), &sent);
+                    relations::check(related, &read, &predicted, &what)?;
+                }
             }
             (_, None) => {}
         }
@@ -330,8 +384,50 @@ impl Machine<'_, '_, '_> {
         Ok(())
     }
 
+    /// The members an ATTACH or DETACH sent, where their `inverse` reference makes the relation: each reads the
+    /// target as that reference once attached, and none once detached from it, everything else as it was.
+    fn members(
+        &mut self,
+        related: &Related,
+        kind: EffectKind,
+        (target_type, target): (&str, &str),
+        sent: &[String],
+        what: &str,
+    ) -> CaseResult {
+        let Some(inverse) = &related.inverse else {
+            return Ok(());
+        };
+        let s = self.case.cx.schema;
+        for id in sent {
+            let Some((t, old)) = self
+                .world
+                .find(&related.member_types, id)
+                .map(|(t, r)| (t.to_owned(), r.clone()))
+            else {
+                continue;
+            };
+            let mut expected = Record::new();
+            let here = old.get(inverse).map(ids).unwrap_or_default() == [target];
+            if kind == EffectKind::Attach {
+                expected.insert(inverse.clone(), Value::from(target));
+            } else if here {
+                expected.insert(inverse.clone(), Value::Null);
+            }
+            if readable(s, &self.world, &t, id) {
+                let what = format!("{what}, member {t} {id} of {target_type} {target}");
+                self.written(&t, id, &expected, Some((&old, &[])), &what)?;
+            } else {
+                let mut now = old.clone();
+                now.extend(expected);
+                self.stale.extend(relinked(s, &t, Some(&old), Some(&now)));
+                self.world.put(&t, now);
+            }
+        }
+        Ok(())
+    }
+
     /// The entity reads back with the predicted values (and, for an UPDATE, everything else as it was), and its
-    /// list holds it once, as its lookup reads it.
+    /// list holds it once, as its lookup reads it: the entity as read.
     fn written(
         &mut self,
         type_name: &str,
@@ -339,8 +435,9 @@ impl Machine<'_, '_, '_> {
         expected: &Record,
         unchanged: Option<(&Record, &[&str])>,
         what: &str,
-    ) -> CaseResult {
+    ) -> Result<Record, CaseError> {
         let case = self.case;
+        let s = case.cx.schema;
         let Some((t, read)) = read::read(case, &self.world, type_name, id)? else {
             return Err(CaseError::fail(format!(
                 "{what}: {type_name} {id} reads null afterwards"
@@ -367,9 +464,13 @@ impl Machine<'_, '_, '_> {
             }
         }
         self.listed_once(&t, &read, what)?;
+        // A relation listing it by its `inverse` reference changes where that reference moved.
+        let before = self.world.find(std::slice::from_ref(&t), id);
+        self.stale
+            .extend(relinked(s, &t, before.map(|(_, r)| r), Some(&read)));
         self.stale.remove(&(t.clone(), id.to_owned()));
-        self.world.put(&t, read);
-        Ok(())
+        self.world.put(&t, read.clone());
+        Ok(read)
     }
 
     /// A deleted entity reads null and is in no list.
@@ -390,6 +491,16 @@ impl Machine<'_, '_, '_> {
             count == 0,
             "{what}: {type_name} {id} was deleted, so its list must leave it out; it lists it {count} time(s)"
         );
+        // What refers to it may read otherwise now (a reference to nothing, a relation without it).
+        self.stale
+            .extend(relinked(case.cx.schema, type_name, Some(old), None));
+        for (t, list) in &self.world.entities {
+            for r in list {
+                if r.iter().any(|(k, v)| k != "id" && ids(v).contains(&id)) {
+                    self.stale.insert((t.clone(), id_of(r)));
+                }
+            }
+        }
         self.world.remove(type_name, &id);
         Ok(())
     }
