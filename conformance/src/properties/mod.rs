@@ -15,6 +15,7 @@ pub mod errors;
 pub mod examples;
 pub mod greenhouse;
 pub mod healthmov;
+pub mod made_up;
 pub mod pagination;
 pub mod quota_felt;
 pub mod rate_limit;

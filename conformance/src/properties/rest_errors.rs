@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 
 use crate::client::Request;
 use crate::ensure;
-use crate::properties::auth::minimal_json;
+use crate::properties::made_up::minimal_json;
 use crate::property::{Case, CaseResult, Check, Context, Group, Property, check, setup_failure};
 use crate::rest::{self, Call, HeaderQuota};
 
@@ -316,7 +316,7 @@ fn run(cx: &Context<'_>) -> Check {
                 (format!("GET of the unknown path {suffix}"), request)
             }
             Invalid::UnknownAccount { field, word } => {
-                let call = crate::properties::auth::minimal_call(
+                let call = crate::properties::made_up::minimal_call(
                     cx,
                     field,
                     &format!("zz-conformance-{word}"),
