@@ -83,6 +83,27 @@ impl Resolvers {
         PageRequest::new(field, args, &self.cursors, self.faults())
     }
 
+    /// A connection over one of the store's maps of shared reference records, in id order.
+    fn records_connection<C: pagination::Connection>(
+        &self,
+        field: &str,
+        args: PageArgs<'_>,
+        records: impl FnOnce(&Store) -> &std::collections::BTreeMap<u32, Arc<C::Node>>,
+    ) -> FieldResult<Option<C>>
+    where
+        C::Node: Clone,
+    {
+        let request = self.page_request::<u32>(field, args)?;
+        let store = self.store();
+        let entries: Vec<_> = records(&store).iter().map(|(k, v)| (*k, &**v)).collect();
+        Ok(Some(pagination::connection(
+            &entries,
+            &request,
+            &self.cursors,
+            self.faults(),
+        )))
+    }
+
     /// A file as served: with a URL signed for the next hour.
     fn file(&self, file: &FileRecord) -> schema::File {
         let expires = self.started + Duration::minutes(FILE_URL_LIFETIME_MINUTES);

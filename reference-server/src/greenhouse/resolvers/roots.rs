@@ -174,19 +174,7 @@ impl schema::QueryResolvers for Resolvers {
         &self,
         args: schema::QueryOtherCriteriaArgs,
     ) -> FieldResult<Option<schema::OtherCriterionConnection>> {
-        let request = self.page_request::<u32>("otherCriteria", page_args!(args))?;
-        let store = self.store();
-        let entries: Vec<_> = store
-            .other_criteria
-            .iter()
-            .map(|(k, v)| (*k, &**v))
-            .collect();
-        Ok(Some(pagination::connection(
-            &entries,
-            &request,
-            &self.cursors,
-            self.faults(),
-        )))
+        self.records_connection("otherCriteria", page_args!(args), |s| &s.other_criteria)
     }
 
     async fn other_criterion(
@@ -215,19 +203,7 @@ impl schema::QueryResolvers for Resolvers {
         &self,
         args: schema::QueryTeamCategoriesArgs,
     ) -> FieldResult<Option<schema::TeamCategoryConnection>> {
-        let request = self.page_request::<u32>("teamCategories", page_args!(args))?;
-        let store = self.store();
-        let entries: Vec<_> = store
-            .team_categories
-            .iter()
-            .map(|(k, v)| (*k, &**v))
-            .collect();
-        Ok(Some(pagination::connection(
-            &entries,
-            &request,
-            &self.cursors,
-            self.faults(),
-        )))
+        self.records_connection("teamCategories", page_args!(args), |s| &s.team_categories)
     }
 
     async fn team_category(
