@@ -18,12 +18,22 @@ fn main() {
         "../schemas/healthmov_user_management.graphql",
     );
 
-    // Worksome needs no module of its own: the generic entity store serves it over JSON from the contract's
-    // rules table and public SDL (`generated::worksome`). The store's own test schema is compiled here.
-    compile(
-        &generator::Config::new(),
-        "test_data/entities/tasks.graphql",
-    );
+    // Worksome, and the entity store's own test schema, are served by the generic entity store: their modules
+    // implement every resolver trait over a JSON backend.
+    compile(&entity_store_config(), "../schemas/worksome.graphql");
+    compile(&entity_store_config(), "test_data/entities/tasks.graphql");
+}
+
+/// A module the entity store serves (`src/entities/`): resolvers over the store as a dynamic backend, and the
+/// custom scalars held as the JSON the store keeps (a time, a date or a URL reads back exactly as written: the
+/// store writes its own times in the API's format, and a URL is not normalised).
+fn entity_store_config() -> generator::Config {
+    let mut config = generator::Config::new();
+    config.dynamic_backend(true);
+    for scalar in ["Date", "DateTime", "URL"] {
+        config.scalar(scalar, "::runtime::serde_json::Value");
+    }
+    config
 }
 
 /// Workable members: a member is a shared record (a read copies none) that also carries the jobs it collaborates

@@ -31,6 +31,7 @@ pub struct Config {
     pub(crate) resolved: BTreeSet<String>,
     pub(crate) required_resolvers: bool,
     pub(crate) contract_only: bool,
+    pub(crate) dynamic_backend: bool,
     pub(crate) type_attributes: Vec<(String, String)>,
     pub(crate) field_attributes: Vec<(String, String)>,
     pub(crate) runtime_path: String,
@@ -72,6 +73,7 @@ impl Config {
             resolved: BTreeSet::new(),
             required_resolvers: false,
             contract_only: false,
+            dynamic_backend: false,
             type_attributes: Vec::new(),
             field_attributes: Vec::new(),
             runtime_path: "::runtime".to_owned(),
@@ -153,6 +155,23 @@ impl Config {
     /// ```
     pub fn contract_only(&mut self, contract_only: bool) -> &mut Self {
         self.contract_only = contract_only;
+        self
+    }
+
+    /// Whether to also implement every resolver trait for `runtime::dynamic::Dynamic<B>`, which hands each field to
+    /// a backend `B: runtime::dynamic::Backend` as JSON and reads its JSON answer into the field's Rust type
+    /// (default: no). For serving a schema from a store, proxy or mock that is generic over schemas. It also
+    /// resolves, instead of writing into structs, every field whose type holds an `@entity` type (so entities are
+    /// looked up by the backend when asked for), and binds each object type with resolved fields to
+    /// `runtime::dynamic::Node<T>`, which keeps the backend's JSON for them. It cannot be combined with
+    /// [`Config::bind`].
+    ///
+    /// ```
+    /// let mut config = generator::Config::new();
+    /// config.dynamic_backend(true);
+    /// ```
+    pub fn dynamic_backend(&mut self, dynamic: bool) -> &mut Self {
+        self.dynamic_backend = dynamic;
         self
     }
 

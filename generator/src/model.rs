@@ -133,6 +133,8 @@ pub(crate) struct Model {
     pub runtime: TokenStream,
     /// `Config::required_resolvers`: resolver methods without default bodies.
     pub required_resolvers: bool,
+    /// `Config::dynamic_backend`: the resolver traits implemented for `runtime::dynamic::Dynamic`.
+    pub dynamic_backend: bool,
     pub query: Option<String>,
     pub mutation: Option<String>,
     pub scalars: Vec<Scalar>,

@@ -5,6 +5,7 @@
 //! `serde`, so a crate using generated code needs only this crate as a dependency.
 
 pub mod complexity;
+pub mod dynamic;
 pub mod engine;
 pub mod error;
 pub mod exec;

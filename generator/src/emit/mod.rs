@@ -1,6 +1,7 @@
 //! Emits the Rust module of one schema from its [`Model`], formatted by prettyplease.
 
 mod docs;
+mod dynamic;
 mod effects;
 mod glue;
 mod resolvers;

@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::{docs, types};
+use super::{docs, dynamic, types};
 use crate::model::{Field, Model, Object};
 
 pub(super) fn emit(model: &Model) -> TokenStream {
@@ -33,6 +33,9 @@ pub(super) fn emit(model: &Model) -> TokenStream {
         tokens.extend(resolver_trait(model, object));
     }
     tokens.extend(resolvers_trait(model, &traits));
+    if model.dynamic_backend {
+        tokens.extend(dynamic::emit(model, &traits));
+    }
     tokens
 }
 

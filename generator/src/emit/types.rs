@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use apollo_compiler::ast::Type;
-use proc_macro2::TokenStream;
+use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::docs;
@@ -59,6 +59,7 @@ fn enumeration(model: &Model, e: &crate::model::Enum) -> TokenStream {
         let doc = docs::attributes(&v.doc);
         quote!(#doc #[serde(rename = #name)] #variant,)
     });
+    let names_lint = variant_names_lint(&e.ident, e.values.iter().map(|v| v.ident.to_string()));
     let all = e.values.iter().map(|v| &v.ident);
     let arms = e.values.iter().map(|v| {
         let (name, variant) = (&v.name, &v.ident);
@@ -71,6 +72,7 @@ fn enumeration(model: &Model, e: &crate::model::Enum) -> TokenStream {
             #runtime::serde::Serialize, #runtime::serde::Deserialize,
         )]
         #serde_crate
+        #names_lint
         #[non_exhaustive]
         #(#attributes)*
         pub enum #ident { #(#variants)* }
@@ -151,6 +153,38 @@ fn object_struct(
         #derives
         #(#attributes)*
         pub struct #ident { #(#fields)* }
+    }
+}
+
+/// `#[allow(clippy::enum_variant_names)]` where clippy's lint would fire on names the schema chose: a variant that
+/// starts or ends with the enum's name, or three or more variants sharing their first or last word.
+fn variant_names_lint(enum_ident: &Ident, variants: impl Iterator<Item = String>) -> TokenStream {
+    let name = enum_ident.to_string();
+    let variants: Vec<String> = variants.collect();
+    let words = |v: &str| -> Vec<String> {
+        let mut words: Vec<String> = Vec::new();
+        for c in v.chars() {
+            match words.last_mut() {
+                Some(word) if !c.is_uppercase() => word.push(c),
+                _ => words.push(c.to_string()),
+            }
+        }
+        words
+    };
+    let shared = |pick: fn(Vec<String>) -> Option<String>| {
+        let mut picked = variants.iter().map(|v| pick(words(v)));
+        let first = picked.next().flatten();
+        first.is_some() && picked.all(|p| p == first)
+    };
+    let fires = variants
+        .iter()
+        .any(|v| v != &name && (v.starts_with(&name) || v.ends_with(&name)))
+        || (variants.len() >= 3
+            && (shared(|w| w.first().cloned()) || shared(|w| w.last().cloned())));
+    if fires {
+        quote!(#[allow(clippy::enum_variant_names)])
+    } else {
+        TokenStream::new()
     }
 }
 
@@ -261,10 +295,17 @@ fn abstract_enum(model: &Model, a: &crate::model::Abstract, plain: &BTreeSet<&st
             })
             .collect()
     };
+    let names_lint = variant_names_lint(
+        ident,
+        members
+            .iter()
+            .map(|(_, object, _)| object.ident.to_string()),
+    );
     quote! {
         #doc
         #derives
         #[allow(clippy::large_enum_variant)]
+        #names_lint
         #[non_exhaustive]
         #(#attributes)*
         pub enum #ident { #(#variants)* }
@@ -311,7 +352,8 @@ fn shared_fields<'m>(
 
 /// The object structs and abstract enums that hold no bound type anywhere: they derive every trait (comparison
 /// and serde included); the others derive `Debug` and `Clone` only, which a bound type must implement. A bound
-/// type's own struct may be plain; a field of a bound type holds the binding, which is not.
+/// type's own struct may be plain; a field of a bound type holds the binding, which is not (unless it is a
+/// `runtime::dynamic::Node`).
 fn plain_types(model: &Model) -> BTreeSet<&str> {
     let mut plain: BTreeSet<&str> = model
         .objects
@@ -321,8 +363,9 @@ fn plain_types(model: &Model) -> BTreeSet<&str> {
         .chain(model.abstracts.iter().map(|a| a.name.as_str()))
         .collect();
     loop {
-        let holds_plain =
-            |named: &str| model.is_leaf(named) || (plain.contains(named) && !model.is_bound(named));
+        let holds_plain = |named: &str| {
+            model.is_leaf(named) || (plain.contains(named) && !model.is_bound_opaquely(named))
+        };
         let next: BTreeSet<&str> = plain
             .iter()
             .copied()
@@ -350,7 +393,7 @@ fn named(name: &str) -> Type {
 /// The struct of an input object or of a field's arguments.
 pub(super) fn input_struct(
     model: &Model,
-    ident: &proc_macro2::Ident,
+    ident: &Ident,
     doc: TokenStream,
     attributes: &[TokenStream],
     fields: &[Arg],
@@ -386,7 +429,7 @@ pub(super) fn input_struct(
 }
 
 /// Whether serde's name for the field (the identifier, unraw) is already the wire name.
-fn same_name(ident: &proc_macro2::Ident, wire: &str) -> bool {
+fn same_name(ident: &Ident, wire: &str) -> bool {
     let ident = ident.to_string();
     ident.strip_prefix("r#").unwrap_or(&ident) == wire
 }

@@ -14,7 +14,7 @@ use proc_macro2::{Ident, TokenStream};
 use quote::quote;
 
 use super::cycles::{recursive_input_fields, recursive_output_fields};
-use super::rust_types::Kind;
+use super::rust_types::{Binding, Kind};
 use super::{Abstract, Arg, Doc, Enum, EnumValue, Field, Input, Model, Object, RESERVED, Scalar};
 use crate::config::{Config, DEFAULT_SCALARS, Source};
 use crate::names::{Namespace, camel, snake};
@@ -27,12 +27,17 @@ pub(super) fn build(config: &Config, source: &Source) -> Result<Model, Error> {
     let runtime = config.runtime_tokens()?;
     let mut problems = Vec::new();
     let contract = Contract::read(&schema, source, &mut problems);
+    let mut resolved = config.resolved.clone();
+    if config.dynamic_backend {
+        resolved.extend(runtime::dynamic::resolved_fields(&schema, &contract.rules));
+    }
     let mut builder = Builder {
         config,
         schema: &schema,
         runtime,
         problems,
         path: &source.path,
+        resolved,
     };
     let model = builder.model(contract, vocabulary())?;
     checked(model, builder.problems)
@@ -44,6 +49,9 @@ struct Builder<'a> {
     runtime: TokenStream,
     problems: Vec<Problem>,
     path: &'a Path,
+    /// The fields without arguments made resolver methods: `Config::resolve`'s, and with
+    /// `Config::dynamic_backend` those holding entities.
+    resolved: BTreeSet<String>,
 }
 
 impl Builder<'_> {
@@ -68,6 +76,21 @@ impl Builder<'_> {
         let runtime = &self.runtime;
         kinds.insert("ID".to_owned(), Kind::Builtin(quote!(#runtime::Id)));
         for (name, binding) in &self.config.bindings {
+            if self.config.dynamic_backend
+                && let Some(ty) = schema.types.get(name.as_str())
+            {
+                let at = ty
+                    .location()
+                    .and_then(|span| span.line_column_range(&schema.sources))
+                    .map(|range| range.start);
+                self.problem(
+                    at,
+                    format!(
+                        "`{name}` is bound to `{binding}`, but `Config::dynamic_backend` binds object types itself \
+                         (to `runtime::dynamic::Node`); remove the binding"
+                    ),
+                );
+            }
             if let Some(ty) = schema.types.get(name.as_str())
                 && !matches!(ty, ExtendedType::Object(_))
                 && names.contains(name.as_str())
@@ -91,9 +114,12 @@ impl Builder<'_> {
             let kind = match &schema.types[name] {
                 ExtendedType::Scalar(_) => Kind::Scalar(ident),
                 ExtendedType::Enum(_) => Kind::Enum(ident),
-                ExtendedType::Object(_) => {
+                ExtendedType::Object(def) => {
                     let bound = match self.config.bindings.get(name) {
-                        Some(path) => Some(self.rust_type(path)?),
+                        Some(path) => Some(Binding::Path(self.rust_type(path)?)),
+                        None if self.config.dynamic_backend && self.has_resolved_fields(def) => {
+                            Some(Binding::Node)
+                        }
                         None => None,
                     };
                     Kind::Object { ident, bound }
@@ -117,6 +143,7 @@ impl Builder<'_> {
             contract,
             runtime: self.runtime.clone(),
             required_resolvers: self.config.required_resolvers,
+            dynamic_backend: self.config.dynamic_backend,
             query: query.clone(),
             mutation: mutation.clone(),
             scalars: Vec::new(),
@@ -181,7 +208,7 @@ impl Builder<'_> {
                         let coordinate = format!("{name}.{}", field.name);
                         let is_data = !is_root
                             && field.arguments.is_empty()
-                            && !self.config.resolved.contains(&coordinate);
+                            && !self.resolved.contains(&coordinate);
                         let namespace = if is_data {
                             &mut struct_fields
                         } else {
@@ -310,6 +337,22 @@ impl Builder<'_> {
             }
         }
         Ok(model)
+    }
+
+    /// Whether a non-root object type has resolver methods (`Config::dynamic_backend` binds it to a `Node`).
+    fn has_resolved_fields(&self, def: &apollo_compiler::schema::ObjectType) -> bool {
+        let definition = &self.schema.schema_definition;
+        let is_root = [&definition.query, &definition.mutation]
+            .into_iter()
+            .flatten()
+            .any(|root| root.as_str() == def.name.as_str());
+        !is_root
+            && def.fields.values().any(|field| {
+                !field.arguments.is_empty()
+                    || self
+                        .resolved
+                        .contains(&format!("{}.{}", def.name, field.name))
+            })
     }
 
     /// Every field that `Config::resolve` names must be a field of an object type.

@@ -15,10 +15,19 @@ pub(super) enum Kind {
     Enum(Ident),
     Object {
         ident: Ident,
-        bound: Option<TokenStream>,
+        bound: Option<Binding>,
     },
     Abstract(Ident),
     Input(Ident),
+}
+
+/// What an object type is bound to.
+#[derive(Debug, Clone)]
+pub(super) enum Binding {
+    /// The implementer's own type (`Config::bind`).
+    Path(TokenStream),
+    /// `runtime::dynamic::Node` of its generated struct (`Config::dynamic_backend`).
+    Node,
 }
 
 impl Model {
@@ -89,8 +98,16 @@ impl Model {
         match &self.kinds[name] {
             Kind::Builtin(tokens) => tokens.clone(),
             Kind::Object {
-                bound: Some(path), ..
+                bound: Some(Binding::Path(path)),
+                ..
             } => path.clone(),
+            Kind::Object {
+                ident,
+                bound: Some(Binding::Node),
+            } => {
+                let runtime = &self.runtime;
+                quote!(#runtime::dynamic::Node<#prefix #ident>)
+            }
             Kind::Scalar(ident)
             | Kind::Enum(ident)
             | Kind::Object { ident, bound: None }
@@ -109,6 +126,18 @@ impl Model {
 
     pub(crate) fn is_bound(&self, name: &str) -> bool {
         matches!(&self.kinds[name], Kind::Object { bound: Some(_), .. })
+    }
+
+    /// Whether a type is bound to the implementer's own type, which need not be comparable or serializable (a
+    /// `runtime::dynamic::Node` is both).
+    pub(crate) fn is_bound_opaquely(&self, name: &str) -> bool {
+        matches!(
+            &self.kinds[name],
+            Kind::Object {
+                bound: Some(Binding::Path(_)),
+                ..
+            }
+        )
     }
 
     /// Whether a leaf of this named type may serialize as null at a non-null position (a NaN float; a custom scalar

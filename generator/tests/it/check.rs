@@ -9,6 +9,7 @@
 //! # config: type_attribute . = #[derive(Hash)]
 //! # config: field_attribute Employee.email = #[doc(alias = "mail")]
 //! # config: runtime_path ::my_runtime
+//! # config: dynamic_backend true
 //! ```
 
 use std::path::Path;
@@ -81,6 +82,7 @@ pub(crate) fn config(text: &str) -> Config {
             "runtime_path" => drop(config.runtime_path(rest.trim())),
             "resolve" => drop(config.resolve(rest.trim())),
             "required_resolvers" => drop(config.required_resolvers(rest.trim() == "true")),
+            "dynamic_backend" => drop(config.dynamic_backend(rest.trim() == "true")),
             other => panic!("unknown setter `{other}` in a `# config:` line"),
         }
     }

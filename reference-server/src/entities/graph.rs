@@ -1,21 +1,19 @@
-//! Executes operations over the entity store through apollo-compiler's executor: the Query root reads entities by
-//! their `@entity` lookups and Lighthouse lists, the Mutation root applies each field's `@effect`, and every object
-//! is resolved from its JSON (references followed by id, relations listed, a non-null field never written given a
-//! neutral value). Refusals become field errors in the EXTENSIONS_CODE shape (`extensions.validation` keyed by the
-//! input path).
+//! The store as the backend of a module generated with `Config::dynamic_backend`: the generated code coerces each
+//! operation's arguments into its typed structs (inputs three-state: absent, null, value) and hands every field it
+//! resolves here, as JSON; what this answers is read into the generated types before it is served. The Query root
+//! reads entities by their `@entity` lookups and Lighthouse lists, the Mutation root applies each field's `@effect`,
+//! an object's resolved fields follow its references and relations, and every object answered carries each field of
+//! its generated struct (a non-null field never written gets a neutral value). Refusals are field errors in the
+//! EXTENSIONS_CODE shape (`extensions.validation` keyed by the input path).
 
-use std::sync::Arc;
+use std::future::Future;
+use std::sync::{Arc, Mutex, PoisonError};
 
-use futures::future::BoxFuture;
 use runtime::apollo_compiler::ast::Type;
-use runtime::apollo_compiler::resolvers::{
-    AsyncObjectValue, AsyncResolvedValue, ExecutionError, ResolveInfo,
-};
-use runtime::engine::{Engine, Prepared};
-use runtime::exec::{ExecContext, execute_apollo};
-use runtime::response::{JsonMap, JsonValue, Response};
+use runtime::dynamic::{Backend, FieldCall};
+use runtime::response::{JsonMap, JsonValue};
 use runtime::rules::ApiRules;
-use runtime::{ErrorCode, FieldError};
+use runtime::{ErrorCode, FieldError, FieldResult};
 
 use super::effects::{self, Caller, Defects, Refusal};
 use super::model::Model;
@@ -24,154 +22,95 @@ use super::paths;
 use super::store::{Data, Record, Store};
 use crate::pipeline::unauthorized_message;
 
-/// One operation against a store.
+/// One request against a store: answers the fields the generated module hands to its backend
+/// (`runtime::dynamic::Dynamic<StoreBackend>`).
 #[derive(Debug)]
-pub struct Operation<'a> {
-    pub prepared: &'a Prepared,
-    pub operation_name: Option<&'a str>,
-    pub variables: &'a JsonMap,
-    pub caller: &'a Caller,
-    /// The time of the request, `YYYY-MM-DDTHH:MM:SS.ffffffZ` (a Date reads its first ten characters).
-    pub now: &'a str,
-}
-
-/// Runs an operation: queries on the current snapshot, each mutation field on the snapshot it leaves.
-pub async fn execute(
-    model: &Model,
-    store: &Store,
-    engine: &Engine,
-    operation: Operation<'_>,
-    defects: Defects,
-) -> Response {
-    let exec = ExecContext::new();
-    let ctx = Ctx {
-        model,
-        store,
-        caller: operation.caller,
-        now: operation.now,
-        exec: &exec,
-        defects,
-    };
-    let data = store.snapshot();
-    let root = |kind, type_name: Option<&runtime::apollo_compiler::Name>| Object {
-        ctx: &ctx,
-        data: Arc::clone(&data),
-        type_name: type_name.map(|n| n.to_string()).unwrap_or_default(),
-        kind,
-    };
-    let definition = &model.schema.schema_definition;
-    let query = root(Kind::Query, definition.query.as_deref());
-    let mutation = root(Kind::Mutation, definition.mutation.as_deref());
-    let mutation: Option<&dyn AsyncObjectValue> =
-        definition.mutation.as_ref().map(|_| &mutation as _);
-    execute_apollo(
-        engine,
-        operation.prepared,
-        operation.operation_name,
-        operation.variables,
-        &exec,
-        &query,
-        mutation,
-    )
-    .await
-}
-
-struct Ctx<'a> {
+pub struct StoreBackend<'a> {
     model: &'a Model,
     store: &'a Store,
     caller: &'a Caller,
+    /// The time of the request, `YYYY-MM-DDTHH:MM:SS.ffffffZ` (a Date reads its first ten characters).
     now: &'a str,
-    exec: &'a ExecContext,
     defects: Defects,
+    /// The snapshot reads see: the store as the request found it, then as each mutation field leaves it.
+    data: Mutex<Arc<Data>>,
 }
 
-/// A value of an object type.
-struct Object<'a> {
-    ctx: &'a Ctx<'a>,
-    data: Arc<Data>,
-    type_name: String,
-    kind: Kind,
-}
-
-enum Kind {
-    Query,
-    Mutation,
-    /// A stored entity (or one as it was when deleted).
-    Entity(Record),
-    /// An object held by value; `None`: nothing was written, every field is neutral.
-    Plain(Option<JsonMap>),
-    /// A Lighthouse page.
-    Page(paging::Page),
-}
-
-type Resolved<'a> = Result<AsyncResolvedValue<'a>, ExecutionError>;
-
-impl AsyncObjectValue for Object<'_> {
-    fn type_name(&self) -> &str {
-        &self.type_name
+impl<'a> StoreBackend<'a> {
+    pub fn new(
+        model: &'a Model,
+        store: &'a Store,
+        caller: &'a Caller,
+        now: &'a str,
+        defects: Defects,
+    ) -> Self {
+        StoreBackend {
+            model,
+            store,
+            caller,
+            now,
+            defects,
+            data: Mutex::new(store.snapshot()),
+        }
     }
 
-    fn resolve_field<'a>(&'a self, info: &'a ResolveInfo<'a>) -> BoxFuture<'a, Resolved<'a>> {
-        Box::pin(async move { self.resolve(info) })
+    fn snapshot(&self) -> Arc<Data> {
+        Arc::clone(&self.data.lock().unwrap_or_else(PoisonError::into_inner))
     }
 }
 
-impl<'a> Object<'a> {
-    fn resolve(&self, info: &ResolveInfo<'_>) -> Resolved<'a> {
-        let name = info.field_name();
-        let ty = &info.field_definition().ty;
-        let args = info.arguments();
-        match &self.kind {
-            Kind::Query => self.query(name, ty, args),
-            Kind::Mutation => self.mutation(name, ty, args),
-            Kind::Page(page) => match name {
-                "data" => Ok(AsyncResolvedValue::List(Box::pin(futures::stream::iter(
-                    page.items
-                        .iter()
-                        .map(|(t, r)| Ok(self.object(t.clone(), Kind::Entity(r.clone()))))
-                        .collect::<Vec<_>>(),
-                )))),
-                "paginatorInfo" => {
-                    let named = ty.inner_named_type().to_string();
-                    Ok(self.object(named, Kind::Plain(Some(page.info.clone()))))
-                }
-                _ => self.value(ty, None),
-            },
-            Kind::Entity(record) => {
-                let has_arguments = !info.field_definition().arguments.is_empty();
-                self.entity_field(name, ty, args, has_arguments, record)
+impl Backend for StoreBackend<'_> {
+    fn resolve(&self, call: FieldCall<'_>) -> impl Future<Output = FieldResult<JsonValue>> + Send {
+        std::future::ready(self.field(call))
+    }
+}
+
+impl StoreBackend<'_> {
+    fn field(&self, call: FieldCall<'_>) -> FieldResult<JsonValue> {
+        let model = self.model;
+        let Some(definition) = model.field(call.type_name, call.field) else {
+            return Ok(JsonValue::Null);
+        };
+        let ty = &definition.ty;
+        let args = &call.arguments;
+        let mutation = model.schema.schema_definition.mutation.as_deref();
+        match call.parent {
+            None if mutation.is_some_and(|m| m.as_str() == call.type_name) => {
+                self.mutation(call.type_name, call.field, ty, args)
             }
-            Kind::Plain(map) => {
-                let value = map.as_ref().and_then(|m| m.get(name).cloned());
-                self.value(ty, value)
+            None => self.query(&self.snapshot(), call.type_name, call.field, ty, args),
+            Some(parent) => {
+                let has_arguments = !definition.arguments.is_empty();
+                let field = Field {
+                    parent_type: call.type_name,
+                    name: call.field,
+                    ty,
+                    args,
+                    has_arguments,
+                };
+                self.object_field(&self.snapshot(), &field, parent)
             }
         }
     }
 
-    fn object(&self, type_name: String, kind: Kind) -> AsyncResolvedValue<'a> {
-        AsyncResolvedValue::Object(Box::new(Object {
-            ctx: self.ctx,
-            data: Arc::clone(&self.data),
-            type_name,
-            kind,
-        }))
-    }
-
-    fn fail(&self, error: FieldError) -> ExecutionError {
-        self.ctx.exec.fail(error)
-    }
-
-    fn query(&self, name: &str, ty: &Type, args: &JsonMap) -> Resolved<'a> {
-        let model = self.ctx.model;
+    fn query(
+        &self,
+        data: &Data,
+        root: &str,
+        name: &str,
+        ty: &Type,
+        args: &JsonMap,
+    ) -> FieldResult<JsonValue> {
+        let model = self.model;
         let named = ty.inner_named_type().as_str();
         if let Some(types) = model.listed(name) {
-            let items = paging::select(model, &self.data, name, types, args);
-            return self.page(name, named, items, args);
+            let items = paging::select(model, data, name, types, args);
+            return self.page(data, root, name, ty, items, args);
         }
         // A paginator that lists no entity type (no `@entity(list:)` names it) is empty, its `paginatorInfo` as
-        // exact as any other's (as in `entity_field`).
+        // exact as any other's (as in `object_field`).
         if model.is_paginator(named) {
-            return self.page(name, named, Vec::new(), args);
+            return self.page(data, root, name, ty, Vec::new(), args);
         }
         let is_lookup = model
             .rules
@@ -179,205 +118,190 @@ impl<'a> Object<'a> {
             .iter()
             .any(|e| e.lookup.as_deref() == Some(name));
         if !is_lookup {
-            return self.value(ty, None);
+            return Ok(self.complete(data, ty, None));
         }
         let id = match args.get("id") {
             Some(id) => paths::ids(id).into_iter().next(),
-            None => self.ctx.caller.user.clone(),
+            None => self.caller.user.clone(),
         };
         let types = model.entity_types(named);
-        match id.and_then(|id| self.data.find(&types, &id)) {
-            Some((found, record)) => {
-                Ok(self.object(found.to_owned(), Kind::Entity(record.clone())))
-            }
-            None => self.value(ty, None),
-        }
+        let found = id.and_then(|id| data.find(&types, &id));
+        let value = found.map(|(found, record)| entity_json(found, record));
+        Ok(self.complete(data, ty, value))
     }
 
+    /// A Lighthouse page of `items` for a field of `parent_type`, as `args` asks for it.
     fn page(
         &self,
+        data: &Data,
+        parent_type: &str,
         field: &str,
-        paginator: &str,
+        ty: &Type,
         items: Vec<(String, Record)>,
         args: &JsonMap,
-    ) -> Resolved<'a> {
-        let query = self.type_name.as_str();
+    ) -> FieldResult<JsonValue> {
         let pagination = self
-            .ctx
             .model
             .rules
-            .field(query, field)
+            .field(parent_type, field)
             .and_then(|f| f.pagination.as_ref());
-        match paging::page(items, args, pagination, self.ctx.defects.paging) {
-            Ok(page) => Ok(self.object(paginator.to_owned(), Kind::Page(page))),
-            Err(BadArgument { argument, message }) => {
-                Err(self.fail(validation(field, argument, &message)))
+        match paging::page(items, args, pagination, self.defects.paging) {
+            Ok(page) => {
+                let items = page.items.iter().map(|(t, r)| entity_json(t, r)).collect();
+                let mut map = JsonMap::new();
+                map.insert("data", JsonValue::Array(items));
+                map.insert("paginatorInfo", JsonValue::Object(page.info));
+                Ok(self.complete(data, ty, Some(JsonValue::Object(map))))
             }
+            Err(BadArgument { argument, message }) => Err(validation(field, argument, &message)),
         }
     }
 
-    fn mutation(&self, name: &str, ty: &Type, args: &JsonMap) -> Resolved<'a> {
-        let ctx = self.ctx;
-        let Some(rules) = ctx.model.rules.field(&self.type_name, name) else {
-            return self.value(ty, None);
-        };
-        let outcome = ctx.store.write(|data| {
-            effects::apply(
-                ctx.model,
-                data,
-                rules,
-                args,
-                ctx.caller,
-                ctx.now,
-                ctx.defects,
-            )
-        });
-        let (applied, data) = match outcome {
-            Ok(done) => done,
-            Err(refusal) => return Err(self.fail(refused(ctx.model.rules, name, refusal))),
-        };
-        let here = Object {
-            ctx,
-            data,
-            type_name: self.type_name.clone(),
-            kind: Kind::Plain(None),
-        };
-        let effect = rules.effect.as_ref();
-        let named = ty.inner_named_type().to_string();
-        let records: Vec<JsonValue> = applied
-            .records
-            .iter()
-            .map(|r| JsonValue::Object(JsonMap::clone(r)))
-            .collect();
-        if let Some(field) = effect.and_then(|e| e.result_field.as_deref()) {
-            let value = applied.records.first().and_then(|r| r.get(field).cloned());
-            return here.value(ty, value);
-        }
-        match (effect.and_then(|e| e.result.as_deref()), applied.type_name) {
-            (None, Some(type_name)) if !records.is_empty() => {
-                let entities = applied.records.into_iter().map(|r| (type_name.clone(), r));
-                if ty.is_list() {
-                    let items: Vec<_> = entities
-                        .map(|(t, r)| Ok(here.object(t, Kind::Entity(r))))
-                        .collect();
-                    Ok(AsyncResolvedValue::List(Box::pin(futures::stream::iter(
-                        items,
-                    ))))
-                } else {
-                    let (t, r) = entities.into_iter().next().unwrap_or_default();
-                    Ok(here.object(t, Kind::Entity(r)))
-                }
-            }
-            (Some(path), _) if !records.is_empty() => {
-                // The result holds the entity (or its id) at `path`: one result per element when it is a list.
-                let first = path.split('.').next().unwrap_or_default();
-                let concrete = ctx.model.concrete(&named).to_owned();
-                let holds_list = ctx
-                    .model
-                    .field(&concrete, first)
-                    .is_some_and(|f| f.ty.is_list());
-                let ids: Vec<JsonValue> = records
-                    .iter()
-                    .filter_map(|r| r.as_object().and_then(|m| m.get("id")).cloned())
-                    .collect();
-                let result = |held: JsonValue| {
-                    let mut map = JsonMap::new();
-                    map.insert(first.to_owned(), held);
-                    here.object(concrete.clone(), Kind::Plain(Some(map)))
-                };
-                if ty.is_list() {
-                    let items: Vec<Resolved<'a>> =
-                        ids.into_iter().map(|id| Ok(result(id))).collect();
-                    return Ok(AsyncResolvedValue::List(Box::pin(futures::stream::iter(
-                        items,
-                    ))));
-                }
-                let held = if holds_list {
-                    JsonValue::Array(ids)
-                } else {
-                    ids.into_iter().next().unwrap_or(JsonValue::Null)
-                };
-                Ok(result(held))
-            }
-            _ => here.value(ty, None),
-        }
-    }
-
-    /// A field of a stored entity: relations listed (a page when the field is a paginator), other fields with
-    /// arguments neutral, the rest read from the record.
-    fn entity_field(
+    fn mutation(
         &self,
+        root: &str,
         name: &str,
         ty: &Type,
         args: &JsonMap,
-        has_arguments: bool,
-        record: &Record,
-    ) -> Resolved<'a> {
-        let model = self.ctx.model;
+    ) -> FieldResult<JsonValue> {
+        let model = self.model;
+        let Some(rules) = model.rules.field(root, name) else {
+            return Ok(self.complete(&self.snapshot(), ty, None));
+        };
+        let outcome = self.store.write(|data| {
+            effects::apply(
+                model,
+                data,
+                rules,
+                args,
+                self.caller,
+                self.now,
+                self.defects,
+            )
+        });
+        let (applied, data) = outcome.map_err(|refusal| refused(model.rules, name, refusal))?;
+        *self.data.lock().unwrap_or_else(PoisonError::into_inner) = Arc::clone(&data);
+        let effect = rules.effect.as_ref();
+        if applied.records.is_empty() {
+            return Ok(self.complete(&data, ty, None));
+        }
+        if let Some(field) = effect.and_then(|e| e.result_field.as_deref()) {
+            let value = applied.records.first().and_then(|r| r.get(field).cloned());
+            return Ok(self.complete(&data, ty, value));
+        }
+        let Some(path) = effect.and_then(|e| e.result.as_deref()) else {
+            let type_name = applied.type_name.unwrap_or_default();
+            let mut entities = applied.records.iter().map(|r| entity_json(&type_name, r));
+            let value = if ty.is_list() {
+                JsonValue::Array(entities.collect())
+            } else {
+                entities.next().unwrap_or(JsonValue::Null)
+            };
+            return Ok(self.complete(&data, ty, Some(value)));
+        };
+        // The result holds the entity (or its id) at `path`: one result per element when it is a list. When the
+        // result is itself an entity that the written one refers to (a request holding its new state), it is that
+        // entity as it is now.
+        let first = path.split('.').next().unwrap_or_default();
         let named = ty.inner_named_type().as_str();
-        if model.rules.relation(&self.type_name, name).is_some() {
-            let ids = paths::field(model, &self.data, &self.type_name, record, name);
+        let concrete = model.concrete(named);
+        let type_name = applied.type_name.as_deref().unwrap_or_default();
+        let holders: Option<Vec<JsonValue>> = applied
+            .records
+            .iter()
+            .map(|r| holder(model, &data, type_name, r, concrete))
+            .collect();
+        if let Some(mut holders) = holders {
+            let value = if ty.is_list() {
+                JsonValue::Array(holders)
+            } else {
+                holders.swap_remove(0)
+            };
+            return Ok(self.complete(&data, ty, Some(value)));
+        }
+        let holds_list = model.field(concrete, first).is_some_and(|f| f.ty.is_list());
+        let ids: Vec<JsonValue> = applied
+            .records
+            .iter()
+            .filter_map(|r| r.get("id").cloned())
+            .collect();
+        let result = |held: JsonValue| {
+            let mut map = JsonMap::new();
+            map.insert(first.to_owned(), held);
+            JsonValue::Object(map)
+        };
+        let value = if ty.is_list() {
+            JsonValue::Array(ids.into_iter().map(result).collect())
+        } else if holds_list {
+            result(JsonValue::Array(ids))
+        } else {
+            result(ids.into_iter().next().unwrap_or(JsonValue::Null))
+        };
+        Ok(self.complete(&data, ty, Some(value)))
+    }
+
+    /// A resolved field of an object the store answered: a relation listed (a page when the field is a paginator),
+    /// another field with arguments neutral, anything else read from the object (a reference followed).
+    fn object_field(
+        &self,
+        data: &Data,
+        field: &Field<'_>,
+        parent: &JsonMap,
+    ) -> FieldResult<JsonValue> {
+        let model = self.model;
+        let (parent_type, name, ty) = (field.parent_type, field.name, field.ty);
+        let named = ty.inner_named_type().as_str();
+        if model.rules.relation(parent_type, name).is_some() {
+            let ids = paths::field(model, data, parent_type, parent, name);
             let member = paths::member_type(model, named);
             let types = model.entity_types(&member);
             let items: Vec<(String, Record)> = paths::ids(&ids)
                 .iter()
-                .filter_map(|id| self.data.find(&types, id))
+                .filter_map(|id| data.find(&types, id))
                 .map(|(t, r)| (t.to_owned(), r.clone()))
                 .collect();
             if model.is_paginator(named) {
-                return self.page(name, named, items, args);
+                return self.page(data, parent_type, name, ty, items, field.args);
             }
-            let listed = JsonValue::Array(
-                items
-                    .iter()
-                    .filter_map(|(_, r)| r.get("id").cloned())
-                    .collect(),
-            );
-            return self.value(ty, Some(listed));
+            let listed = items.iter().map(|(t, r)| entity_json(t, r)).collect();
+            return Ok(self.complete(data, ty, Some(JsonValue::Array(listed))));
         }
         if model.is_paginator(named) {
-            return self.page(name, named, Vec::new(), args);
+            return self.page(data, parent_type, name, ty, Vec::new(), field.args);
         }
-        let value = if has_arguments {
+        let value = if field.has_arguments {
             None
         } else {
-            record.get(name).cloned()
+            parent.get(name).cloned()
         };
-        self.value(ty, value)
+        Ok(self.complete(data, ty, value))
     }
 
-    /// Completes a value of a field's type: leaves as they are (neutral when a non-null one is missing), references
-    /// followed, objects held by value wrapped, lists item by item.
-    fn value(&self, ty: &Type, value: Option<JsonValue>) -> Resolved<'a> {
-        let model = self.ctx.model;
+    /// A value of a field's type as the generated types read it: leaves as they are (neutral when a non-null one is
+    /// missing), references followed, objects with every field of their struct, lists item by item.
+    fn complete(&self, data: &Data, ty: &Type, value: Option<JsonValue>) -> JsonValue {
+        let model = self.model;
         let value = value.filter(|v| !v.is_null());
         if let Type::List(item) | Type::NonNullList(item) = ty {
             return match value {
-                Some(JsonValue::Array(items)) => {
-                    let resolved: Vec<Resolved<'a>> = items
+                Some(JsonValue::Array(items)) => JsonValue::Array(
+                    items
                         .into_iter()
-                        .map(|v| self.value(item, Some(v)))
-                        .collect();
-                    Ok(AsyncResolvedValue::List(Box::pin(futures::stream::iter(
-                        resolved,
-                    ))))
-                }
-                Some(other) => self.value(item, Some(other)).map(|one| {
-                    AsyncResolvedValue::List(Box::pin(futures::stream::iter(vec![Ok(one)])))
-                }),
-                None if ty.is_non_null() => Ok(AsyncResolvedValue::List(Box::pin(
-                    futures::stream::iter(Vec::<Resolved<'a>>::new()),
-                ))),
-                None => Ok(AsyncResolvedValue::Leaf(JsonValue::Null)),
+                        .map(|v| self.complete(data, item, Some(v)))
+                        .collect(),
+                ),
+                Some(other) => JsonValue::Array(vec![self.complete(data, item, Some(other))]),
+                None if ty.is_non_null() => JsonValue::Array(Vec::new()),
+                None => JsonValue::Null,
             };
         }
         let named = ty.inner_named_type().as_str();
         if model.is_leaf(named) {
-            return Ok(AsyncResolvedValue::Leaf(match value {
+            return match value {
                 Some(v) => v,
                 None if ty.is_non_null() => model.neutral_leaf(named),
                 None => JsonValue::Null,
-            }));
+            };
         }
         match value {
             Some(JsonValue::Object(map)) => {
@@ -386,27 +310,82 @@ impl<'a> Object<'a> {
                     .and_then(JsonValue::as_str)
                     .map(str::to_owned)
                     .unwrap_or_else(|| model.concrete(named).to_owned());
-                Ok(self.object(concrete, Kind::Plain(Some(map))))
+                self.complete_object(data, named, &concrete, map)
             }
             Some(reference) if model.is_reference(named) => {
                 let types = model.entity_types(named);
-                let id = paths::ids(&reference)
-                    .into_iter()
-                    .next()
-                    .unwrap_or_default();
-                match self.data.find(&types, &id) {
+                let id = paths::ids(&reference).into_iter().next();
+                match id.and_then(|id| data.find(&types, &id)) {
                     Some((found, record)) => {
-                        Ok(self.object(found.to_owned(), Kind::Entity(record.clone())))
+                        self.complete(data, ty, Some(entity_json(found, record)))
                     }
-                    None => self.value(ty, None),
+                    None => self.complete(data, ty, None),
                 }
             }
             _ if ty.is_non_null() => {
-                Ok(self.object(model.concrete(named).to_owned(), Kind::Plain(None)))
+                let concrete = model.concrete(named).to_owned();
+                self.complete_object(data, named, &concrete, JsonMap::new())
             }
-            _ => Ok(AsyncResolvedValue::Leaf(JsonValue::Null)),
+            _ => JsonValue::Null,
         }
     }
+
+    /// An object of type `concrete` at a position of type `named`: each field of its struct completed, the rest
+    /// (references, relations) kept for its resolved fields, and its `__typename` when `named` is abstract.
+    fn complete_object(
+        &self,
+        data: &Data,
+        named: &str,
+        concrete: &str,
+        mut map: JsonMap,
+    ) -> JsonValue {
+        for field in self.model.data_fields(concrete) {
+            let value = map.remove(field.name.as_str());
+            let completed = self.complete(data, &field.ty, value);
+            map.insert(field.name.as_str().to_owned(), completed);
+        }
+        if named != concrete {
+            map.insert("__typename", JsonValue::from(concrete));
+        }
+        JsonValue::Object(map)
+    }
+}
+
+/// A resolved field of an object, as the backend was asked for it.
+struct Field<'a> {
+    parent_type: &'a str,
+    name: &'a str,
+    ty: &'a Type,
+    args: &'a JsonMap,
+    has_arguments: bool,
+}
+
+/// The entity of type `holder_type` that `record` (an entity of `type_name`) refers to, as JSON.
+fn holder(
+    model: &Model,
+    data: &Data,
+    type_name: &str,
+    record: &Record,
+    holder_type: &str,
+) -> Option<JsonValue> {
+    model.entity(holder_type)?;
+    record.iter().find_map(|(name, value)| {
+        let field = model.field(type_name, name.as_str())?;
+        let types = model.entity_types(field.ty.inner_named_type().as_str());
+        if !types.contains(&holder_type) {
+            return None;
+        }
+        let id = paths::ids(value).into_iter().next()?;
+        let (found, held) = data.find(&[holder_type], &id)?;
+        Some(entity_json(found, held))
+    })
+}
+
+/// A stored entity as JSON, naming its type (which an interface or union position needs).
+fn entity_json(type_name: &str, record: &Record) -> JsonValue {
+    let mut map = JsonMap::clone(record);
+    map.insert("__typename", JsonValue::from(type_name));
+    JsonValue::Object(map)
 }
 
 /// A validation error of the EXTENSIONS_CODE format: `extensions.validation` maps the input path to messages.

@@ -17,6 +17,9 @@ pub struct Model {
     pub rules: &'static ApiRules,
     /// The entity types each `@entity(list:)` field lists.
     lists: HashMap<String, Vec<String>>,
+    /// Per object type, the fields its generated struct holds (with `Config::dynamic_backend`): those without
+    /// arguments that do not hold entities. What the store answers for an object must give each a value.
+    data_fields: HashMap<String, Vec<Node<FieldDefinition>>>,
 }
 
 impl Model {
@@ -30,11 +33,37 @@ impl Model {
                     .push(entity.type_name.to_string());
             }
         }
+        let resolved = runtime::dynamic::resolved_fields(&schema, rules);
+        let data_fields = schema
+            .types
+            .iter()
+            .filter_map(|(name, ty)| match ty {
+                ExtendedType::Object(object) => Some((name, object)),
+                _ => None,
+            })
+            .map(|(name, object)| {
+                let fields = object
+                    .fields
+                    .values()
+                    .filter(|f| {
+                        f.arguments.is_empty() && !resolved.contains(&format!("{name}.{}", f.name))
+                    })
+                    .map(Node::clone)
+                    .collect();
+                (name.to_string(), fields)
+            })
+            .collect();
         Model {
             schema,
             rules,
             lists,
+            data_fields,
         }
+    }
+
+    /// The fields of an object type that its generated struct holds.
+    pub fn data_fields(&self, type_name: &str) -> &[Node<FieldDefinition>] {
+        self.data_fields.get(type_name).map_or(&[], Vec::as_slice)
     }
 
     /// A field of an object or interface type.

@@ -60,7 +60,7 @@ pub fn field(
     model: &Model,
     data: &Data,
     type_name: &str,
-    record: &Record,
+    record: &JsonMap,
     name: &str,
 ) -> JsonValue {
     if let Some(relation) = model.rules.relation(type_name, name)

@@ -6,12 +6,14 @@ use runtime::engine::{Engine, Limits};
 use runtime::response::Response;
 use serde_json::{Value, json};
 
-use super::{Caller, Data, Defects, Model, Operation, PagingDefects, Store, execute};
+use runtime::dynamic::Dynamic;
+
+use super::{Caller, Data, Defects, Model, PagingDefects, Store, StoreBackend};
 
 mod tasks {
     runtime::include_schema!(pub mod tasks);
 }
-use tasks::tasks::{RULES, engine};
+use tasks::tasks::{RULES, engine, execute};
 
 const FIXTURES: &str = include_str!("../../test_data/entities/tasks.json");
 
@@ -55,18 +57,19 @@ impl Server {
     fn run(&self, caller: &Caller, query: &str) -> Value {
         let prepared = self.engine.prepare(query).expect("a valid operation");
         let variables = Default::default();
-        let response: Response = futures::executor::block_on(execute(
+        let backend = StoreBackend::new(
             &self.model,
             &self.store,
-            &self.engine,
-            Operation {
-                prepared: &prepared,
-                operation_name: None,
-                variables: &variables,
-                caller,
-                now: "2026-12-03T10:00:00.000000Z",
-            },
+            caller,
+            "2026-12-03T10:00:00.000000Z",
             self.defects,
+        );
+        let response: Response = futures::executor::block_on(execute(
+            &Dynamic(backend),
+            &self.engine,
+            &prepared,
+            None,
+            &variables,
         ));
         let data: Value = response.data.as_ref().map_or(Value::Null, |d| {
             serde_json::from_slice(d.as_bytes()).expect("JSON data")

@@ -1,10 +1,17 @@
 //! Worksome (`/worksome/graphql`): all 101 mutations and the read-back Query fields served by the generic entity
-//! store from the contract's rules table and public SDL (`generated::worksome`), with no resolver of its own. What
+//! store through Worksome's generated module (`Config::dynamic_backend`), with no resolver of its own. What
 //! is Worksome's here is data and wording: the fixture accounts and their tokens (`fixtures.json`, `tokens.rs`)
 //! and the error format (Lighthouse behind Worksome's gateway, `service.rs`).
 
 mod service;
 mod tokens;
+
+/// Worksome's typed module, every resolver trait implemented over a dynamic backend: the entity store. Most of its
+/// types are only read into by that implementation, never named.
+#[allow(dead_code)]
+mod schema {
+    runtime::include_schema!("worksome");
+}
 
 #[cfg(test)]
 mod tests;

@@ -7,15 +7,16 @@ use std::sync::Arc;
 
 use futures::FutureExt;
 use futures::future::LocalBoxFuture;
-use generated::worksome::{PUBLIC_SDL, RULES};
 use runtime::ErrorCode;
+use runtime::dynamic::Dynamic;
 use runtime::engine::{Engine, Limits};
 use runtime::response::{JsonValue, Response, ResponseError};
 use runtime::rules::ApiRules;
 
+use super::schema::{RULES, engine, execute};
 use super::tokens;
 use crate::api::{AuthFailure, ExecRequest, GraphqlApi, Principal};
-use crate::entities::{self, Caller, Data, Defects, Model, Operation, PagingDefects, Store};
+use crate::entities::{Caller, Data, Defects, Model, PagingDefects, Store, StoreBackend};
 use crate::faults::{Fault, Faults};
 
 /// The fixtures: accounts, users and every kind of entity the mutations act on.
@@ -32,8 +33,7 @@ pub struct WorksomeApi {
 
 impl WorksomeApi {
     pub fn new(_seed: u64, faults: Faults, limits: Limits) -> Self {
-        // Served from the contract alone: the store walks the public SDL, so no typed module is needed.
-        let engine = Engine::new(PUBLIC_SDL, "worksome.graphql", limits);
+        let engine = engine(limits);
         let model = Model::new(engine.schema().clone(), &RULES);
         // The fixtures are part of the binary and checked by the tests: they always load.
         let data = Data::from_json(FIXTURES, |t| RULES.entity(t).is_some()).unwrap_or_default();
@@ -149,19 +149,14 @@ impl GraphqlApi for WorksomeApi {
             let now = chrono::Utc::now()
                 .format("%Y-%m-%dT%H:%M:%S%.6fZ")
                 .to_string();
-            let operation = Operation {
-                prepared: &request.prepared,
-                operation_name: request.operation_name.as_deref(),
-                variables: &request.variables,
-                caller: &caller,
-                now: &now,
-            };
-            entities::execute(
-                &self.model,
-                &self.store,
+            let backend =
+                StoreBackend::new(&self.model, &self.store, &caller, &now, self.defects());
+            execute(
+                &Dynamic(backend),
                 &self.engine,
-                operation,
-                self.defects(),
+                &request.prepared,
+                request.operation_name.as_deref(),
+                &request.variables,
             )
             .await
         }

@@ -9,6 +9,7 @@ use crate::faults::{Fault, Faults};
 use crate::served::Served;
 
 mod every_mutation;
+mod fixtures_fit;
 
 const ACME: &str = "ws_company_acme_3f9d2a";
 const GLOBEX: &str = "ws_company_globex_8b41c7";
@@ -411,10 +412,14 @@ fn only_a_member_of_the_approvers_group_may_act_on_an_approval_request() {
     );
     let not_a_decision = act(ACME, "REQUESTED");
     assert!(not_a_decision["errors"][0]["extensions"]["validation"]["input.status"].is_array());
+    // The result is the request as it is now: the state it was created with, then the new one.
     let approved = act(ACME, "APPROVED");
     assert_eq!(
         approved["data"]["actionApprovalApprovable"]["approvalStates"],
-        json!([{"state": "APPROVED", "message": "Fine", "actionedBy": {"id": "11"}}]),
+        json!([
+            {"state": "REQUESTED", "message": null, "actionedBy": {"id": "11"}},
+            {"state": "APPROVED", "message": "Fine", "actionedBy": {"id": "11"}},
+        ]),
         "{approved}"
     );
 }
