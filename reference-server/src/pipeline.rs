@@ -394,8 +394,23 @@ async fn prepare(
     }
 }
 
+/// What a client is told of a fault of the server's own.
+const INTERNAL_MESSAGE: &str = "Internal server error.";
+
 fn internal_error() -> ResponseError {
-    ResponseError::new(ErrorCode::Internal, "Internal server error.")
+    ResponseError::new(ErrorCode::Internal, INTERNAL_MESSAGE)
+}
+
+/// A fault of the server's own reaches the client as [`INTERNAL_MESSAGE`] at its path; what went wrong (a stored
+/// value that does not fit its type, say) goes to the log.
+fn mask_internal_errors(mut response: Response) -> Response {
+    for error in &mut response.errors {
+        if error.code == ErrorCode::Internal && error.message != INTERNAL_MESSAGE {
+            tracing::error!(message = %error.message, path = ?error.path, "internal error");
+            error.message = INTERNAL_MESSAGE.to_owned();
+        }
+    }
+    response
 }
 
 /// Executes an admitted request on the local pool.
@@ -408,7 +423,7 @@ pub async fn execute(api: &Arc<dyn GraphqlApi>, shared: &Shared, admitted: Admit
     } = admitted;
     let api = Arc::clone(api);
     let response = match shared.pool.spawn_pinned(move || api.execute(exec)).await {
-        Ok(response) => response,
+        Ok(response) => mask_internal_errors(response),
         Err(join_error) => {
             tracing::error!(error = %join_error, "execution failed");
             Response::request_error(internal_error())
@@ -543,4 +558,35 @@ pub(crate) fn unauthorized_message(rules: &ApiRules) -> &str {
         .as_ref()
         .and_then(|f| f.unauthorized_message.as_deref())
         .unwrap_or("You are not authorized to perform this action.")
+}
+
+#[cfg(test)]
+mod tests {
+    use runtime::ErrorCode;
+    use runtime::response::{Response, ResponseError};
+
+    use super::{INTERNAL_MESSAGE, mask_internal_errors};
+
+    #[test]
+    fn internal_errors_reach_the_client_without_their_detail() {
+        let detail =
+            "the backend's value of Query.task does not fit its type: unknown variant `LOST`";
+        let response = Response {
+            data: None,
+            errors: vec![
+                ResponseError::new(ErrorCode::Internal, detail),
+                ResponseError::new(
+                    ErrorCode::BadUserInput,
+                    "Validation failed for the field [task].",
+                ),
+            ],
+        };
+        let masked = mask_internal_errors(response);
+        assert_eq!(masked.errors[0].message, INTERNAL_MESSAGE);
+        assert_eq!(masked.errors[0].code, ErrorCode::Internal);
+        assert_eq!(
+            masked.errors[1].message,
+            "Validation failed for the field [task]."
+        );
+    }
 }

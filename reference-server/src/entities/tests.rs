@@ -25,9 +25,13 @@ struct Server {
 }
 
 fn server(defects: Defects) -> Server {
+    server_of(FIXTURES, defects)
+}
+
+fn server_of(fixtures: &str, defects: Defects) -> Server {
     let engine = engine(Limits::default());
     let model = Model::new(engine.schema().clone(), &RULES);
-    let data = Data::from_json(FIXTURES, |t| RULES.entity(t).is_some()).expect("fixtures load");
+    let data = Data::from_json(fixtures, |t| RULES.entity(t).is_some()).expect("fixtures load");
     Server {
         model,
         store: Store::new(data),
@@ -432,4 +436,21 @@ fn ownership_and_preconditions_can_be_switched_off_by_faults() {
         let answer = faulty.run(&other(), query);
         assert!(answer.get("errors").is_none(), "{query}: {answer}");
     }
+}
+
+#[test]
+fn a_stored_value_outside_its_type_is_an_internal_error_not_data() {
+    // Task 30's status is no value of TaskStatus: the answer is read into the generated types before it is served.
+    let fixtures = FIXTURES.replacen(r#""status": "OPEN""#, r#""status": "LOST""#, 1);
+    let s = server_of(&fixtures, Defects::default());
+    let answer = s.run(&lead(), r#"{ task(id: "30") { title } }"#);
+    assert_eq!(answer["data"]["task"], Value::Null, "{answer}");
+    assert_eq!(answer["errors"][0]["code"], "INTERNAL", "{answer}");
+    let message = answer["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("Query.task") && message.contains("LOST"),
+        "{answer}"
+    );
+    // Another task still reads.
+    assert_eq!(s.task("32")["status"], "OPEN");
 }
