@@ -7,6 +7,7 @@ use serde_json::Value;
 use super::page::{self, PageArgs};
 use super::reference::{Totals, max_page, over_connections};
 use crate::ensure;
+use crate::properties::errors::entries::check_entries;
 use crate::property::{CaseError, Check, Context};
 use crate::schema::Connection;
 
@@ -161,7 +162,7 @@ pub(super) fn run_p7(cx: &Context<'_>) -> Check {
                             "`{}` with the malformed cursor {args:?} returned neither a page nor an error",
                             connection.field
                         );
-                        crate::properties::errors::check_entries(cx, &reply)
+                        check_entries(cx, &reply)
                     }
                 }
             }
