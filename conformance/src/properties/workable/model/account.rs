@@ -174,6 +174,13 @@ impl MemberState {
         Ok(MemberState { role, hris, rules })
     }
 
+    /// The collaboration rules as the model holds them, `(left open)` where it does not know them.
+    pub(super) fn rules_shown(&self) -> String {
+        self.rules
+            .as_ref()
+            .map_or("(left open)".to_owned(), |r| format!("{r:?}"))
+    }
+
     pub(super) fn show(&self) -> String {
         format!(
             "{}/{}",

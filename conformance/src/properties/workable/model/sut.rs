@@ -69,10 +69,7 @@ pub(super) fn run_step(
                 got.show(),
                 got.rules,
                 expected.show(),
-                expected
-                    .rules
-                    .as_ref()
-                    .map_or("(left open)".to_owned(), |r| format!("{r:?}"))
+                expected.rules_shown()
             );
             // What the model leaves open, it learns from the answer.
             let learned = MemberState {
@@ -114,10 +111,7 @@ fn check_account(
             got.show(),
             got.rules,
             expected.show(),
-            expected
-                .rules
-                .as_ref()
-                .map_or("(left open)".to_owned(), |r| format!("{r:?}")),
+            expected.rules_shown(),
             if after.contains(&format!("\"id\":\"{id}\"")) {
                 ""
             } else {
