@@ -13,7 +13,7 @@ use crate::client::Response;
 use crate::credentials::Credential;
 use crate::ensure;
 use crate::graphql::authentication_code;
-use crate::properties::errors::{check_codes, check_entries};
+use crate::properties::errors::entries::{check_codes, check_entries};
 use crate::properties::made_up::{MADE_UP_ID, minimal_call, minimal_operation};
 use crate::property::{Case, CaseError, Check, Context, Group, Property, check};
 use crate::rest::{self, Call};

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::ensure;
 use crate::graphql::Reply;
-use crate::properties::errors::{check_codes, check_entries};
+use crate::properties::errors::entries::{check_codes, check_entries};
 use crate::property::{Case, CaseError, Check, Context, Group, Property, check};
 use crate::querygen::{self, Sel};
 

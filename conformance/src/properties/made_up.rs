@@ -5,7 +5,7 @@
 use runtime::rules::FieldRules;
 use serde_json::Value;
 
-use crate::properties::errors::first_leaf_path;
+use crate::properties::errors::invalid::first_leaf_path;
 use crate::property::Context;
 use crate::rest::{self, Call};
 use crate::schema::SchemaInfo;

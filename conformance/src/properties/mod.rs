@@ -118,13 +118,13 @@ pub fn for_api(rules: &ApiRules) -> Vec<&'static Property> {
     // Pagination by the styles the API declares: a Relay walk means nothing to a Lighthouse paginator.
     if rules.paginated(PaginationStyle::Relay).next().is_some() {
         list.extend([
-            &pagination::P1,
-            &pagination::P2,
-            &pagination::P3,
-            &pagination::P4,
-            &pagination::P5,
-            &pagination::P6,
-            &pagination::P7,
+            &pagination::relay::P1,
+            &pagination::relay::P2,
+            &pagination::relay::P3,
+            &pagination::relay::P4,
+            &pagination::relay::P5,
+            &pagination::relay::P6,
+            &pagination::relay::P7,
         ]);
     }
     if rules.paginated(PaginationStyle::IdWindow).next().is_some() {

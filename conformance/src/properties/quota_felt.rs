@@ -20,7 +20,7 @@ use crate::ensure;
 use crate::graphql::{Reply, rate_limit_code};
 use crate::properties::effects::marker::MarkerWrite;
 use crate::properties::effects::read;
-use crate::properties::errors::check_entries;
+use crate::properties::errors::entries::check_entries;
 use crate::property::{
     Case, CaseError, Check, Context, Group, Property, check, graphql_endpoint, setup_failure,
 };

@@ -164,12 +164,42 @@ struct ListRead {
 impl ListRead {
     fn text(&self, s: &SchemaInfo, alias: usize) -> String {
         format!(
-            "l{alias}: {}(first: 100, page: {}) {{ paginatorInfo {{ hasMorePages }} data {{ {} }} }}",
-            self.field,
-            self.page,
-            fragments(s, &self.types)
+            "l{alias}: {}",
+            list_page(s, &self.field, "", self.page, &self.types)
         )
     }
+}
+
+// This pager and P12–P13's (`pagination/lighthouse/page.rs`) both read Lighthouse pages through `first`/`page` and
+// `paginatorInfo`, and are kept apart on purpose: that one is what P12–P13 check (the items' keys and every
+// `paginatorInfo` field, each parsed strictly so that a malformed page fails; `first` or `page` left out to check the
+// defaults; fields of entity types reached through their lookups), this one a tool of the effect properties (whole
+// entities of several types by `__typename`, only `hasMorePages`, lists batched by the size of their selections and
+// narrowed by `listFilter`; a page without a readable `hasMorePages` is the last, as judging pages is P12–P13's job).
+
+/// The request of one page of a list: `field(<narrowed>first: 100, page: n)` with whether more pages follow and its
+/// items read as each of `types`; `narrowed` is empty or ends with `, `.
+fn list_page(s: &SchemaInfo, field: &str, narrowed: &str, page: u32, types: &[String]) -> String {
+    format!(
+        "{field}({narrowed}first: 100, page: {page}) {{ paginatorInfo {{ hasMorePages }} data {{ {} }} }}",
+        fragments(s, types)
+    )
+}
+
+/// The items of a list page as read (`list_page`): none where the page is not one.
+fn page_items(page: &Value) -> impl Iterator<Item = &Value> {
+    page.get("data")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+}
+
+/// Whether a list page says more pages follow (not where it cannot be read).
+fn more_pages(page: &Value) -> bool {
+    page.get("paginatorInfo")
+        .and_then(|p| p.get("hasMorePages"))
+        .and_then(Value::as_bool)
+        .unwrap_or(false)
 }
 
 /// The `@entity(list:)` fields that can be called without arguments, with the entity types each lists.
@@ -195,12 +225,7 @@ pub fn lists(s: &SchemaInfo) -> Vec<(String, Vec<String>)> {
 
 /// Adds what a list page holds to the world; whether there are more pages.
 fn absorb(s: &SchemaInfo, world: &mut World, read: &ListRead, page: &Value) -> bool {
-    for item in page
-        .get("data")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
+    for item in page_items(page) {
         let Some(t) = item.get("__typename").and_then(Value::as_str) else {
             continue;
         };
@@ -208,10 +233,7 @@ fn absorb(s: &SchemaInfo, world: &mut World, read: &ListRead, page: &Value) -> b
             world.put(t, flatten(s, t, item));
         }
     }
-    page.get("paginatorInfo")
-        .and_then(|p| p.get("hasMorePages"))
-        .and_then(Value::as_bool)
-        .unwrap_or(false)
+    more_pages(page)
 }
 
 /// Sends a read and returns its `data`, failing the case on errors.
@@ -447,30 +469,17 @@ pub fn listed(
     };
     let mut out = Vec::new();
     for page in 1..=MAX_PAGES {
-        let document = format!(
-            "{{ {list}({narrowed}first: 100, page: {page}) {{ paginatorInfo {{ hasMorePages }} data {{ {} }} }} }}",
-            fragments(s, &types)
-        );
+        let document = format!("{{ {} }}", list_page(s, list, &narrowed, page, &types));
         let data = query(case, case.cx.target.primary(), &document, None)?;
         let page = data.get(list).cloned().unwrap_or(Value::Null);
-        for item in page
-            .get("data")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+        for item in page_items(&page) {
             let t = item
                 .get("__typename")
                 .and_then(Value::as_str)
                 .unwrap_or(type_name);
             out.push((t.to_owned(), flatten(s, t, item)));
         }
-        let more = page
-            .get("paginatorInfo")
-            .and_then(|p| p.get("hasMorePages"))
-            .and_then(Value::as_bool)
-            .unwrap_or(false);
-        if !more {
+        if !more_pages(&page) {
             break;
         }
     }

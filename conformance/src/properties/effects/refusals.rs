@@ -24,7 +24,7 @@ use super::scenarios::{
 use super::world::{Record, World};
 use crate::ensure;
 use crate::graphql::{Reply, error_code};
-use crate::properties::errors::{check_codes, check_entries};
+use crate::properties::errors::entries::{check_codes, check_entries};
 use crate::properties::made_up::{MADE_UP_ID, minimal_operation};
 use crate::property::{Case, CaseError, CaseResult, Check, Context, Group, Property, check};
 

@@ -14,7 +14,7 @@ use proptest::sample::Index;
 use runtime::rules::InvariantEffect;
 use serde_json::{Value, json};
 
-use super::model::{Hris, Role};
+use super::model::account::{Hris, Role};
 use super::{hris_active, list_all, put_call, read_member, restore, update_field, window, writers};
 use crate::ensure;
 use crate::property::{Case, CaseError, Check, Context, Group, Property, check};

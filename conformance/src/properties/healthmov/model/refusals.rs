@@ -5,8 +5,9 @@
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
-use super::{DATES_IN_ORDER, Machine, OWN_COMPANIES, external_id};
+use super::{Machine, external_id};
 use crate::ensure;
+use crate::properties::healthmov::invariants::{DATES_IN_ORDER, OWN_COMPANIES};
 use crate::properties::healthmov::walk::walk_companies;
 use crate::property::CaseError;
 

@@ -12,8 +12,7 @@ use crate::credentials::Credential;
 use crate::ensure;
 use crate::graphql::{Reply, error_code, input_code};
 use crate::outcome::Verdict;
-use crate::properties::pagination::relay::first_duplicate;
-use crate::properties::pagination::same_sequence;
+use crate::properties::pagination::sequence::{first_duplicate, same_sequence};
 use crate::property::{Case, CaseError, Check, Context, check, setup_failure};
 
 /// What every case of P12 and P13 shares: the paginators, the readers and the reference listings.

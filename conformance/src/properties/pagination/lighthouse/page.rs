@@ -1,4 +1,6 @@
 //! One Lighthouse page: the request, the answer read strictly, and the `paginatorInfo` it must carry.
+//!
+//! The effect properties read Lighthouse lists with a pager of their own (`effects/read.rs` says why).
 
 use serde_json::Value;
 

@@ -268,9 +268,3 @@ pub fn walk_backward(
     }
     Ok(walk)
 }
-
-/// The first key that occurs twice, if any.
-pub fn first_duplicate(keys: &[Value]) -> Option<&Value> {
-    let mut seen = std::collections::HashSet::new();
-    keys.iter().find(|k| !seen.insert(k.to_string()))
-}
