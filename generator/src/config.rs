@@ -161,10 +161,10 @@ impl Config {
     /// Whether to also implement every resolver trait for `runtime::dynamic::Dynamic<B>`, which hands each field to
     /// a backend `B: runtime::dynamic::Backend` as JSON and reads its JSON answer into the field's Rust type
     /// (default: no). For serving a schema from a store, proxy or mock that is generic over schemas. It also
-    /// resolves, instead of writing into structs, every field whose type holds an `@entity` type (so entities are
-    /// looked up by the backend when asked for), and binds each object type with resolved fields to
-    /// `runtime::dynamic::Node<T>`, which keeps the backend's JSON for them. It cannot be combined with
-    /// [`Config::bind`].
+    /// resolves, instead of writing into structs, every field of an `@entity` type and every field whose type holds
+    /// one (`runtime::dynamic::resolved_fields`: the backend reads an entity's field when it is asked for), and
+    /// binds each object type with resolved fields to `runtime::dynamic::Node<T>`, which keeps the backend's JSON
+    /// for them. It cannot be combined with [`Config::bind`].
     ///
     /// ```
     /// let mut config = generator::Config::new();

@@ -1,7 +1,8 @@
 //! Per-request cost of the load benchmark's query (`employees(first: 25)` with department and custom field values,
 //! ~1000 fields, 18 KB) without HTTP: executed by the fast executor and by the reference one (apollo-compiler's
 //! resolvers), rendered to bytes, and through the whole pipeline (prepare from the cache, auth, quota, complexity,
-//! execution on the local pool, rendering).
+//! execution on the local pool, rendering); and the load benchmark's Worksome query (`jobs(first: 10)`), executed
+//! by the entity store through Worksome's generated module.
 //!
 //! `cargo bench -p reference-server --bench execute` (optional: `EXECUTE_ITERATIONS`, and `EXECUTE_ONLY` to run only
 //! the measurements whose name contains it, for profiling).
@@ -13,12 +14,16 @@ use reference_server::api::{ComplexityInfo, ExecRequest, GraphqlApi, RequestMeta
 use reference_server::greenhouse::GreenhouseApi;
 use reference_server::options::RateLimitOverride;
 use reference_server::pipeline::{self, GraphqlRequest, Shared};
+use reference_server::worksome::WorksomeApi;
 use reference_server::{Faults, Options, ServerConfig, render};
 use runtime::engine::Limits;
 use runtime::response::Response;
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+const WORKSOME_QUERY: &str = "{ jobs(first: 10) { paginatorInfo { count currentPage firstItem lastItem \
+                              hasMorePages lastPage perPage total } data { id name status company { id name } } } }";
 
 const QUERY: &str = "{ employees(first: 25) { pageInfo { hasNextPage endCursor } edges { node { id email firstName lastName \
                      department { id name } customFieldValues { customField { id fieldType } value } } } } }";
@@ -84,6 +89,7 @@ fn main() {
     };
     let shared = Shared::new(&options, 1);
     let dyn_api: Arc<dyn GraphqlApi> = api.clone();
+    worksome(iterations);
     measure("pipeline (prepare to rendered bytes)", iterations, |_| {
         runtime.block_on(async {
             let request = GraphqlRequest {
@@ -99,6 +105,33 @@ fn main() {
             render::to_bytes(&*dyn_api, &outcome.response, &Faults::none())
         })
     });
+}
+
+/// Worksome's `jobs(first: 10)` (four fixture jobs), executed by the entity store as the backend of the generated
+/// module: every job and its company completed and read into their generated structs.
+fn worksome(iterations: u32) {
+    let api = Arc::new(WorksomeApi::new(0, Faults::default(), Limits::default()));
+    let principal = api
+        .authenticate(Some("Bearer ws_company_acme_3f9d2a"))
+        .unwrap();
+    let request = || ExecRequest {
+        principal: principal.clone(),
+        prepared: api.engine().prepare(WORKSOME_QUERY).unwrap(),
+        operation_name: None,
+        variables: Default::default(),
+        meta: RequestMeta {
+            complexity: None,
+            rate_limit: None,
+            origin: None,
+        },
+    };
+    let sample: Response = futures::executor::block_on(Arc::clone(&api).execute(request()));
+    assert!(sample.errors.is_empty(), "{:?}", sample.errors);
+    measure(
+        "worksome jobs(first: 10) (entity store)",
+        iterations,
+        |_| futures::executor::block_on(Arc::clone(&api).execute(request())),
+    );
 }
 
 fn measure<T>(name: &str, iterations: u32, mut f: impl FnMut(u32) -> T) {

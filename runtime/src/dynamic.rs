@@ -118,19 +118,24 @@ impl<T> Serialize for Node<T> {
 
 impl<'de, T: DeserializeOwned> Deserialize<'de> for Node<T> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let source = JsonMap::deserialize(deserializer)?;
-        let data =
-            T::deserialize(JsonValue::Object(source.clone())).map_err(serde::de::Error::custom)?;
-        Ok(Node { data, source })
+        // The struct reads the JSON in place (borrowed), so the JSON is built once.
+        let value = JsonValue::Object(JsonMap::deserialize(deserializer)?);
+        let data = T::deserialize(&value).map_err(serde::de::Error::custom)?;
+        match value {
+            JsonValue::Object(source) => Ok(Node { data, source }),
+            _ => Err(serde::de::Error::custom("an object's JSON is a map")),
+        }
     }
 }
 
-/// The fields without arguments that a backend resolves rather than writes into its parent's struct: those whose
-/// type holds an `@entity` type (the type itself, or an interface or union covering one), as `Type.field`. A store
-/// keeps entities by id and looks a reference up when it is asked for, which a struct written ahead of time could
-/// not do (entities refer to each other in cycles). The generator and a backend both ask this, so they agree on
-/// which fields are data.
+/// The fields without arguments that a backend resolves rather than writes into its parent's struct, as
+/// `Type.field`: every field of an `@entity` type, and every field whose type holds one (the type itself, or an
+/// interface or union covering one). A store keeps entities by id and reads an entity's field when it is asked for:
+/// an entity's struct is empty, and a page of entities costs what its selection reads, not what the entities hold
+/// (entities also refer to each other in cycles, which a struct written ahead of time could not hold). The
+/// generator and a backend both ask this, so they agree on which fields are data.
 pub fn resolved_fields(schema: &Schema, rules: &ApiRules) -> BTreeSet<String> {
+    let is_entity = |named: &str| rules.entities.iter().any(|e| *e.type_name == *named);
     let covers_entity = |named: &str| {
         rules
             .entities
@@ -154,7 +159,9 @@ pub fn resolved_fields(schema: &Schema, rules: &ApiRules) -> BTreeSet<String> {
             continue;
         }
         for field in object.fields.values() {
-            if field.arguments.is_empty() && covers_entity(field.ty.inner_named_type()) {
+            if field.arguments.is_empty()
+                && (is_entity(name) || covers_entity(field.ty.inner_named_type()))
+            {
                 fields.insert(format!("{name}.{}", field.name));
             }
         }

@@ -34,7 +34,13 @@ pub struct StoreBackend<'a> {
     defects: Defects,
     /// The snapshot reads see: the store as the request found it, then as each mutation field leaves it.
     data: Mutex<Arc<Data>>,
+    /// The entities answered so far, as they were read (a deleted one included): an entity's JSON is a handle that
+    /// names its slot here, and its fields, all resolved, are read from the record in the slot.
+    answered: Mutex<Vec<(String, Record)>>,
 }
+
+/// The key of an entity handle's slot in [`StoreBackend::answered`].
+const SLOT: &str = "\u{1}slot";
 
 impl<'a> StoreBackend<'a> {
     pub fn new(
@@ -51,7 +57,26 @@ impl<'a> StoreBackend<'a> {
             now,
             defects,
             data: Mutex::new(store.snapshot()),
+            answered: Mutex::new(Vec::new()),
         }
+    }
+
+    /// An entity as JSON: a handle naming its type, id and slot.
+    fn handle(&self, type_name: &str, record: &Record) -> JsonValue {
+        let mut answered = self.answered.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut map = JsonMap::new();
+        map.insert("__typename", JsonValue::from(type_name));
+        map.insert("id", record.get("id").cloned().unwrap_or(JsonValue::Null));
+        map.insert(SLOT, JsonValue::from(answered.len()));
+        answered.push((type_name.to_owned(), Arc::clone(record)));
+        JsonValue::Object(map)
+    }
+
+    /// The entity a handle names.
+    fn answered(&self, handle: &JsonMap) -> Option<(String, Record)> {
+        let slot = usize::try_from(handle.get(SLOT)?.as_u64()?).ok()?;
+        let answered = self.answered.lock().unwrap_or_else(PoisonError::into_inner);
+        answered.get(slot).cloned()
     }
 
     fn snapshot(&self) -> Arc<Data> {
@@ -126,7 +151,7 @@ impl StoreBackend<'_> {
         };
         let types = model.entity_types(named);
         let found = id.and_then(|id| data.find(&types, &id));
-        let value = found.map(|(found, record)| entity_json(found, record));
+        let value = found.map(|(found, record)| self.handle(found, record));
         Ok(self.complete(data, ty, value))
     }
 
@@ -147,7 +172,7 @@ impl StoreBackend<'_> {
             .and_then(|f| f.pagination.as_ref());
         match paging::page(items, args, pagination, self.defects.paging) {
             Ok(page) => {
-                let items = page.items.iter().map(|(t, r)| entity_json(t, r)).collect();
+                let items = page.items.iter().map(|(t, r)| self.handle(t, r)).collect();
                 let mut map = JsonMap::new();
                 map.insert("data", JsonValue::Array(items));
                 map.insert("paginatorInfo", JsonValue::Object(page.info));
@@ -191,7 +216,7 @@ impl StoreBackend<'_> {
         }
         let Some(path) = effect.and_then(|e| e.result.as_deref()) else {
             let type_name = applied.type_name.unwrap_or_default();
-            let mut entities = applied.records.iter().map(|r| entity_json(&type_name, r));
+            let mut entities = applied.records.iter().map(|r| self.handle(&type_name, r));
             let value = if ty.is_list() {
                 JsonValue::Array(entities.collect())
             } else {
@@ -209,7 +234,7 @@ impl StoreBackend<'_> {
         let holders: Option<Vec<JsonValue>> = applied
             .records
             .iter()
-            .map(|r| holder(model, &data, type_name, r, concrete))
+            .map(|r| holder(model, &data, type_name, r, concrete).map(|(t, h)| self.handle(t, h)))
             .collect();
         if let Some(mut holders) = holders {
             let value = if ty.is_list() {
@@ -251,6 +276,9 @@ impl StoreBackend<'_> {
         let model = self.model;
         let (parent_type, name, ty) = (field.parent_type, field.name, field.ty);
         let named = ty.inner_named_type().as_str();
+        // An entity's fields are read from its record; another object's from the JSON answered for it.
+        let record = self.answered(parent).map(|(_, record)| record);
+        let parent = record.as_deref().unwrap_or(parent);
         if model.rules.relation(parent_type, name).is_some() {
             let ids = paths::field(model, data, parent_type, parent, name);
             let member = paths::member_type(model, named);
@@ -263,7 +291,7 @@ impl StoreBackend<'_> {
             if model.is_paginator(named) {
                 return self.page(data, parent_type, name, ty, items, field.args);
             }
-            let listed = items.iter().map(|(t, r)| entity_json(t, r)).collect();
+            let listed = items.iter().map(|(t, r)| self.handle(t, r)).collect();
             return Ok(self.complete(data, ty, Some(JsonValue::Array(listed))));
         }
         if model.is_paginator(named) {
@@ -304,6 +332,8 @@ impl StoreBackend<'_> {
             };
         }
         match value {
+            // An entity's handle: its struct is empty, its fields are resolved.
+            Some(JsonValue::Object(map)) if map.contains_key(SLOT) => JsonValue::Object(map),
             Some(JsonValue::Object(map)) => {
                 let concrete = map
                     .get("__typename")
@@ -316,9 +346,7 @@ impl StoreBackend<'_> {
                 let types = model.entity_types(named);
                 let id = paths::ids(&reference).into_iter().next();
                 match id.and_then(|id| data.find(&types, &id)) {
-                    Some((found, record)) => {
-                        self.complete(data, ty, Some(entity_json(found, record)))
-                    }
+                    Some((found, record)) => self.handle(found, record),
                     None => self.complete(data, ty, None),
                 }
             }
@@ -340,9 +368,16 @@ impl StoreBackend<'_> {
         mut map: JsonMap,
     ) -> JsonValue {
         for field in self.model.data_fields(concrete) {
-            let value = map.remove(field.name.as_str());
-            let completed = self.complete(data, &field.ty, value);
-            map.insert(field.name.as_str().to_owned(), completed);
+            match map.get_mut(field.name.as_str()) {
+                Some(value) => {
+                    let written = std::mem::replace(value, JsonValue::Null);
+                    *value = self.complete(data, &field.ty, Some(written));
+                }
+                None => {
+                    let neutral = self.complete(data, &field.ty, None);
+                    map.insert(field.name.as_str().to_owned(), neutral);
+                }
+            }
         }
         if named != concrete {
             map.insert("__typename", JsonValue::from(concrete));
@@ -360,14 +395,14 @@ struct Field<'a> {
     has_arguments: bool,
 }
 
-/// The entity of type `holder_type` that `record` (an entity of `type_name`) refers to, as JSON.
-fn holder(
+/// The entity of type `holder_type` that `record` (an entity of `type_name`) refers to.
+fn holder<'a>(
     model: &Model,
-    data: &Data,
+    data: &'a Data,
     type_name: &str,
     record: &Record,
-    holder_type: &str,
-) -> Option<JsonValue> {
+    holder_type: &'a str,
+) -> Option<(&'a str, &'a Record)> {
     model.entity(holder_type)?;
     record.iter().find_map(|(name, value)| {
         let field = model.field(type_name, name.as_str())?;
@@ -376,16 +411,8 @@ fn holder(
             return None;
         }
         let id = paths::ids(value).into_iter().next()?;
-        let (found, held) = data.find(&[holder_type], &id)?;
-        Some(entity_json(found, held))
+        data.find(&[holder_type], &id)
     })
-}
-
-/// A stored entity as JSON, naming its type (which an interface or union position needs).
-fn entity_json(type_name: &str, record: &Record) -> JsonValue {
-    let mut map = JsonMap::clone(record);
-    map.insert("__typename", JsonValue::from(type_name));
-    JsonValue::Object(map)
 }
 
 /// A validation error of the EXTENSIONS_CODE format: `extensions.validation` maps the input path to messages.
