@@ -18,6 +18,7 @@ compiled!(
     data_first,
     deprecations,
     descriptions,
+    dynamic_backend,
     enums,
     inputs,
     keywords,

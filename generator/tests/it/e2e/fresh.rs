@@ -18,6 +18,7 @@ const INPUTS: &[&str] = &[
     "test_data/data_first.graphql",
     "test_data/deprecations.graphql",
     "test_data/descriptions.graphql",
+    "test_data/dynamic_backend.graphql",
     "test_data/enums.graphql",
     "test_data/inputs.graphql",
     "test_data/keywords.graphql",
