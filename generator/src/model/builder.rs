@@ -76,13 +76,14 @@ impl Builder<'_> {
         let runtime = &self.runtime;
         kinds.insert("ID".to_owned(), Kind::Builtin(quote!(#runtime::Id)));
         for (name, binding) in &self.config.bindings {
-            if self.config.dynamic_backend
-                && let Some(ty) = schema.types.get(name.as_str())
-            {
-                let at = ty
-                    .location()
-                    .and_then(|span| span.line_column_range(&schema.sources))
-                    .map(|range| range.start);
+            let Some(ty) = schema.types.get(name.as_str()) else {
+                continue;
+            };
+            let at = ty
+                .location()
+                .and_then(|span| span.line_column_range(&schema.sources))
+                .map(|range| range.start);
+            if self.config.dynamic_backend {
                 self.problem(
                     at,
                     format!(
@@ -91,14 +92,7 @@ impl Builder<'_> {
                     ),
                 );
             }
-            if let Some(ty) = schema.types.get(name.as_str())
-                && !matches!(ty, ExtendedType::Object(_))
-                && names.contains(name.as_str())
-            {
-                let at = ty
-                    .location()
-                    .and_then(|span| span.line_column_range(&schema.sources))
-                    .map(|range| range.start);
+            if !matches!(ty, ExtendedType::Object(_)) && names.contains(name.as_str()) {
                 self.problem(
                     at,
                     format!(
