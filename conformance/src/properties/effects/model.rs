@@ -359,6 +359,14 @@ impl Machine<'_, '_, '_> {
         let Some(writes) = writes(s, world, field, &type_name, &args, &actor) else {
             return Ok(false);
         };
+        // Null into a non-null field is refused (a `via` read may be null): not a call that succeeds.
+        if writes.iter().any(|(name, w)| {
+            *w == Written::Value(Value::Null)
+                && s.field(&type_name, name)
+                    .is_some_and(|f| f.ty.is_non_null())
+        }) {
+            return Ok(false);
+        }
         let what = format!(
             "step {n}: `{}` ({}) by `{}`{} with {}",
             field.field_name,

@@ -157,7 +157,16 @@ pub fn writes(
                 Some((entity, path)) if !v.is_null() => {
                     let id = ids(&v).into_iter().next().unwrap_or_default();
                     let (t, r) = world.find(&entity_types(s, entity), &id)?;
-                    world.path(s, t, r, path)
+                    let read = world.path(s, t, r, path);
+                    // A non-null reference never written reads as the neutral empty id: it refers to nothing.
+                    let reference = s.field(type_name, &w.field).is_some_and(|f| {
+                        !entity_types(s, &member_type(s, f.ty.inner_named_type())).is_empty()
+                    });
+                    if reference && read == "" {
+                        Value::Null
+                    } else {
+                        read
+                    }
                 }
                 _ => v,
             },
