@@ -23,7 +23,7 @@ use serde_json::Value;
 
 use super::call::{Spec, build, result_ids, target_conditions_hold};
 use super::conditions::{First, element, first_failing, input_at};
-use super::predict::{Written, created, input_type, input_writes, same, writes};
+use super::predict::{Written, created, held, same, writes};
 use super::read::{self, id_lookup, readable, self_lookup};
 use super::relations::{self, Related, pick_members, relinked};
 use super::scenarios::allowed;
@@ -179,24 +179,6 @@ impl Machine<'_, '_, '_> {
         Ok(())
     }
 
-    /// The optional input paths of the effect's writes whose field the target holds a value in.
-    fn held(&self, field: &FieldRules, (t, id): (&str, &str)) -> Vec<String> {
-        let s = self.case.cx.schema;
-        let Some((_, record)) = self.world.find(&[t.to_owned()], id) else {
-            return Vec::new();
-        };
-        input_writes(s, field, t)
-            .into_iter()
-            .filter(|w| input_type(s, field, &w.path).is_some_and(|ty| !ty.is_non_null()))
-            .filter(|w| {
-                record
-                    .get(&w.field)
-                    .is_some_and(|v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()))
-            })
-            .map(|w| w.path)
-            .collect()
-    }
-
     /// The (caller, target) pairs for which the declarations say the effect succeeds.
     fn pairs(&self, field: &FieldRules, effect: &Effect) -> Vec<(usize, Option<(String, String)>)> {
         let s = self.case.cx.schema;
@@ -253,9 +235,9 @@ impl Machine<'_, '_, '_> {
         let mut pairs = self.pairs(field, effect);
         if step.leave_held {
             pairs.retain(|(_, target)| {
-                target
-                    .as_ref()
-                    .is_some_and(|(t, id)| !self.held(field, (t, id)).is_empty())
+                target.as_ref().is_some_and(|(t, id)| {
+                    !held(s, &self.world, field, std::slice::from_ref(t), id).is_empty()
+                })
             });
         }
         if pairs.is_empty() {
@@ -302,7 +284,7 @@ impl Machine<'_, '_, '_> {
         }
         let left_out = match (&target, step.leave_held) {
             (Some((t, id)), true) => {
-                let held = self.held(field, (t, id));
+                let held = held(s, &self.world, field, std::slice::from_ref(t), id);
                 held.get(step.seed as usize % held.len().max(1)).cloned()
             }
             _ => None,
