@@ -37,6 +37,8 @@ pub struct Spec<'w> {
     pub writes: Option<u64>,
     /// Varies the values and the entities picked.
     pub seed: u64,
+    /// An optional input path left out whatever `writes` draws (an UPDATE must keep what its input leaves out).
+    pub left_out: Option<String>,
 }
 
 /// A built call.
@@ -148,6 +150,9 @@ pub fn build(
     for a in &def.arguments {
         let name = a.name.as_str();
         let required = a.ty.is_non_null() && a.default_value.is_none();
+        if !required && b.left_out(name) {
+            continue;
+        }
         if required || b.touched(name) || b.named(name) || b.write(name).is_some() {
             args.insert(name.to_owned(), b.value(&a.ty, name, 0)?);
             declared_vars.push(format!("${name}: {}", a.ty));
@@ -221,8 +226,16 @@ impl Builder<'_> {
             .find(|w| w.path == path || w.path.starts_with(&prefix))
     }
 
+    /// Whether the spec leaves the path out (a given or declared path is sent all the same).
+    fn left_out(&self, path: &str) -> bool {
+        self.spec.left_out.as_deref() == Some(path) && !self.touched(path) && !self.named(path)
+    }
+
     /// Whether an optional input field is sent, as null or a value.
     fn presence(&mut self, path: &str) -> Presence {
+        if self.left_out(path) {
+            return Presence::Absent;
+        }
         if self.touched(path) || self.named(path) {
             return Presence::Value;
         }

@@ -76,6 +76,7 @@ impl MarkerWrite {
                     fixed: BTreeMap::from([(write.path.clone(), json!("conformance-marker"))]),
                     writes: None,
                     seed: 0,
+                    left_out: None,
                 };
                 let Ok(call) = build(s, world, &spec, Some(&type_name)) else {
                     continue;

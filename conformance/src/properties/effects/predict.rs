@@ -44,6 +44,30 @@ pub fn input_writes(s: &SchemaInfo, field: &FieldRules, type_name: &str) -> Vec<
     out
 }
 
+/// The optional input paths of the effect's writes whose field the entity (of `types`, by id) holds a value in:
+/// what an UPDATE can leave out to show that it stays.
+pub fn held(
+    s: &SchemaInfo,
+    world: &World,
+    field: &FieldRules,
+    types: &[String],
+    id: &str,
+) -> Vec<String> {
+    let Some((t, record)) = world.find(types, id) else {
+        return Vec::new();
+    };
+    input_writes(s, field, t)
+        .into_iter()
+        .filter(|w| input_type(s, field, &w.path).is_some_and(|ty| !ty.is_non_null()))
+        .filter(|w| {
+            record
+                .get(&w.field)
+                .is_some_and(|v| !v.is_null() && v.as_array().is_none_or(|a| !a.is_empty()))
+        })
+        .map(|w| w.path)
+        .collect()
+}
+
 /// The input type at a path of the mutation's arguments (the element type where a path ends at a list).
 pub fn input_type<'s>(s: &'s SchemaInfo, field: &FieldRules, path: &str) -> Option<&'s Type> {
     let def = s.field(&field.type_name, &field.field_name)?;
@@ -157,7 +181,16 @@ pub fn writes(
                 Some((entity, path)) if !v.is_null() => {
                     let id = ids(&v).into_iter().next().unwrap_or_default();
                     let (t, r) = world.find(&entity_types(s, entity), &id)?;
-                    world.path(s, t, r, path)
+                    let read = world.path(s, t, r, path);
+                    // A non-null reference never written reads as the neutral empty id: it refers to nothing.
+                    let reference = s.field(type_name, &w.field).is_some_and(|f| {
+                        !entity_types(s, &member_type(s, f.ty.inner_named_type())).is_empty()
+                    });
+                    if reference && read == "" {
+                        Value::Null
+                    } else {
+                        read
+                    }
                 }
                 _ => v,
             },

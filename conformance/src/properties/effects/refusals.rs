@@ -171,6 +171,7 @@ fn spec<'w>(sc: &Scenario, world: &'w World, seed: u64) -> Spec<'w> {
         fixed: sc.fixed.clone(),
         writes: None,
         seed,
+        left_out: None,
     }
 }
 
