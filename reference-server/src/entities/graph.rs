@@ -36,7 +36,7 @@ pub struct StoreBackend<'a> {
     data: Mutex<Arc<Data>>,
     /// The entities answered so far, as they were read (a deleted one included): an entity's JSON is a handle that
     /// names its slot here, and its fields, all resolved, are read from the record in the slot.
-    answered: Mutex<Vec<(String, Record)>>,
+    answered: Mutex<Vec<Record>>,
 }
 
 /// The key of an entity handle's slot in [`StoreBackend::answered`].
@@ -68,12 +68,12 @@ impl<'a> StoreBackend<'a> {
         map.insert("__typename", JsonValue::from(type_name));
         map.insert("id", record.get("id").cloned().unwrap_or(JsonValue::Null));
         map.insert(SLOT, JsonValue::from(answered.len()));
-        answered.push((type_name.to_owned(), Arc::clone(record)));
+        answered.push(Arc::clone(record));
         JsonValue::Object(map)
     }
 
     /// The entity a handle names.
-    fn answered(&self, handle: &JsonMap) -> Option<(String, Record)> {
+    fn answered(&self, handle: &JsonMap) -> Option<Record> {
         let slot = usize::try_from(handle.get(SLOT)?.as_u64()?).ok()?;
         let answered = self.answered.lock().unwrap_or_else(PoisonError::into_inner);
         answered.get(slot).cloned()
@@ -277,7 +277,7 @@ impl StoreBackend<'_> {
         let (parent_type, name, ty) = (field.parent_type, field.name, field.ty);
         let named = ty.inner_named_type().as_str();
         // An entity's fields are read from its record; another object's from the JSON answered for it.
-        let record = self.answered(parent).map(|(_, record)| record);
+        let record = self.answered(parent);
         let parent = record.as_deref().unwrap_or(parent);
         if model.rules.relation(parent_type, name).is_some() {
             let ids = paths::field(model, data, parent_type, parent, name);
