@@ -10,7 +10,9 @@ use apollo_compiler::{Node, Schema};
 use crate::support::{read, schema, schemas_dir};
 
 use super::API;
-use super::document::{BUILT_IN_SCALARS, Document, Operation, Row, document, parse_document};
+use super::document::{
+    BUILT_IN_SCALARS, Document, Operation, Row, Table, document, parse_document,
+};
 
 /// Collects every mismatch, so one run reports them all.
 #[derive(Default)]
@@ -39,6 +41,36 @@ fn deprecation_reason(directives: &DirectiveList) -> Option<String> {
             .unwrap_or("No longer supported")
             .to_string()
     })
+}
+
+/// One table of objects or inputs against the SDL type of its name (`description`: `None` when there is none): the
+/// type's description, then each row against the field `field` finds.
+fn check_table<'s>(
+    findings: &mut Findings,
+    kind: &str,
+    table: &Table,
+    rows: &[Row],
+    description: Option<Option<&'s Node<str>>>,
+    field: impl Fn(&str) -> Option<(&'s Type, &'s DirectiveList, Option<&'s Node<str>>)>,
+) {
+    let Some(description) = description else {
+        findings.check(false, || format!("{kind} {} is missing", table.name));
+        return;
+    };
+    if table.described {
+        findings.check(described(description), || {
+            format!("{}: no description", table.name)
+        });
+    }
+    for row in rows {
+        let at = format!("{}.{}", table.name, row.name);
+        match field(row.name.as_str()) {
+            Some((ty, directives, description)) => {
+                check_item(findings, &at, row, ty, directives, description)
+            }
+            None => findings.check(false, || format!("{at} is missing")),
+        }
+    }
 }
 
 /// Compares one documented row with the SDL's type, deprecation and description of the same item.
@@ -216,54 +248,32 @@ fn every_documented_item_is_in_the_sdl_with_its_documented_type() {
     let mut findings = Findings::default();
 
     for (table, rows) in &document.objects {
-        let Some(object) = schema.get_object(&table.name) else {
-            findings.check(false, || format!("object type {} is missing", table.name));
-            continue;
-        };
-        if table.described {
-            findings.check(described(object.description.as_ref()), || {
-                format!("{}: no description", table.name)
-            });
-        }
-        for row in rows {
-            let at = format!("{}.{}", table.name, row.name);
-            match object.fields.get(row.name.as_str()) {
-                Some(field) => check_item(
-                    &mut findings,
-                    &at,
-                    row,
-                    &field.ty,
-                    &field.directives,
-                    field.description.as_ref(),
-                ),
-                None => findings.check(false, || format!("{at} is missing")),
-            }
-        }
+        let object = schema.get_object(&table.name);
+        check_table(
+            &mut findings,
+            "object type",
+            table,
+            rows,
+            object.map(|o| o.description.as_ref()),
+            |name| {
+                let field = object?.fields.get(name)?;
+                Some((&field.ty, &field.directives, field.description.as_ref()))
+            },
+        );
     }
     for (table, rows) in &document.inputs {
-        let Some(input) = schema.get_input_object(&table.name) else {
-            findings.check(false, || format!("input type {} is missing", table.name));
-            continue;
-        };
-        if table.described {
-            findings.check(described(input.description.as_ref()), || {
-                format!("{}: no description", table.name)
-            });
-        }
-        for row in rows {
-            let at = format!("{}.{}", table.name, row.name);
-            match input.fields.get(row.name.as_str()) {
-                Some(field) => check_item(
-                    &mut findings,
-                    &at,
-                    row,
-                    &field.ty,
-                    &field.directives,
-                    field.description.as_ref(),
-                ),
-                None => findings.check(false, || format!("{at} is missing")),
-            }
-        }
+        let input = schema.get_input_object(&table.name);
+        check_table(
+            &mut findings,
+            "input type",
+            table,
+            rows,
+            input.map(|i| i.description.as_ref()),
+            |name| {
+                let field = input?.fields.get(name)?;
+                Some((&field.ty, &field.directives, field.description.as_ref()))
+            },
+        );
     }
     for (table, values) in &document.enums {
         let Some(enum_) = schema.get_enum(&table.name) else {
